@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class AccountsConfig(AppConfig):
+    name = "ggzy.accounts"
+    verbose_name = "账户与组织"  # Accounts and organisations

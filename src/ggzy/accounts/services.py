@@ -1,0 +1,108 @@
+"""Write path for accounts: API tokens (接入令牌)."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from collections.abc import Sequence
+from datetime import timedelta
+
+from django.db import transaction
+
+from ggzy.core.services import record
+from ggzy.kernel import clock
+from ggzy.kernel.errors import Forbidden, InvalidInput, NotFound
+
+from .models import ApiToken, Notification, User
+
+TOKEN_PREFIX = "ggzy"  # noqa: S105 — a public marker, not a secret
+MAX_TOKEN_DAYS = 366
+
+
+def _digest(secret: str) -> str:
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+@transaction.atomic
+def create_token(
+    *, user: User, name: str, scopes: Sequence[str], days: int
+) -> tuple[ApiToken, str]:
+    """Create a token; return it and the full secret, which is shown once and never stored."""
+    valid_scopes = set(ApiToken.Scope.values)
+    if not scopes or not set(scopes) <= valid_scopes:
+        raise InvalidInput(
+            f"权限范围须为 {sorted(valid_scopes)} 中的一个或多个",
+            f"scopes must be one or more of {sorted(valid_scopes)}",
+            field="scopes",
+        )
+    if not 1 <= days <= MAX_TOKEN_DAYS:
+        raise InvalidInput(
+            f"有效期须为 1 至 {MAX_TOKEN_DAYS} 天",
+            f"validity must be 1 to {MAX_TOKEN_DAYS} days",
+            field="days",
+        )
+    prefix = secrets.token_hex(4)
+    secret = secrets.token_urlsafe(32)
+    now = clock.now()
+    token = ApiToken.objects.create(
+        user=user,
+        name=name,
+        prefix=prefix,
+        digest=_digest(secret),
+        scopes=sorted(set(scopes)),
+        created_at=now,
+        expires_at=now + timedelta(days=days),
+    )
+    record(
+        "token.created",
+        subject=f"token:{prefix}",
+        actor=user.actor,
+        payload={"name": name, "scopes": token.scopes, "expires_at": token.expires_at},
+    )
+    return token, f"{TOKEN_PREFIX}_{prefix}_{secret}"
+
+
+@transaction.atomic
+def revoke_token(*, user: User, prefix: str) -> ApiToken:
+    token = ApiToken.objects.select_for_update().filter(prefix=prefix).first()
+    if token is None:
+        raise NotFound("令牌不存在", "no such token", field="prefix")
+    if token.user_id != user.pk:
+        raise Forbidden("只能撤销自己的令牌", "you can revoke only your own tokens")
+    if token.revoked_at is None:
+        token.revoked_at = clock.now()
+        token.save(update_fields=["revoked_at"])
+        record("token.revoked", subject=f"token:{prefix}", actor=user.actor, payload={})
+    return token
+
+
+def authenticate_token(raw: str) -> ApiToken | None:
+    """Return the live token for ``raw``, or None (unknown, revoked, expired or malformed)."""
+    parts = raw.split("_", 2)
+    if len(parts) != 3 or parts[0] != TOKEN_PREFIX:
+        return None
+    token = ApiToken.objects.select_related("user").filter(prefix=parts[1]).first()
+    if token is None or not secrets.compare_digest(token.digest, _digest(parts[2])):
+        return None
+    now = clock.now()
+    if token.revoked_at is not None or token.expires_at <= now or not token.user.is_active:
+        return None
+    ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+    return token
+
+
+def notify(
+    *, user: User, kind: str, message_zh: str, message_en: str = "", url: str = "", key: str = ""
+) -> Notification | None:
+    """Send an in-app notification; with ``key``, send it at most once per user."""
+    if key and Notification.objects.filter(recipient=user, key=key).exists():
+        return None
+    return Notification.objects.create(
+        recipient=user,
+        kind=kind,
+        message_zh=message_zh,
+        message_en=message_en,
+        url=url,
+        key=key,
+        created_at=clock.now(),
+    )

@@ -1,0 +1,242 @@
+"""The ``ggzy`` command. Every subcommand honours DATABASE_URL (default: SQLite under var/)."""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import os
+import sys
+import threading
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+
+def _setup() -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ggzy.settings")
+    import django
+
+    django.setup()
+
+
+def cmd_migrate(args: argparse.Namespace) -> int:
+    from django.core.management import call_command
+
+    call_command("migrate", interactive=False, verbosity=1 if args.verbose else 0)
+    print("数据库已迁移 / database migrated")
+    return 0
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    import uvicorn
+    from django.conf import settings
+
+    from ggzy.core import scheduler
+
+    stop = threading.Event()
+    if not args.no_worker:
+        worker = threading.Thread(
+            target=scheduler.loop, args=(settings.GGZY_WORKER_INTERVAL, stop), daemon=True
+        )
+        worker.start()
+    base = f"http://{args.host}:{args.port}"
+    print(f"门户 / portal:      {base}/")
+    print(f"登录 / login:       {base}/accounts/login/")
+    print(f"后台 / admin:       {base}/admin/")
+    print(f"接口 / API:         {base}/api/v1/docs  (OpenAPI: {base}/api/v1/openapi.json)")
+    print(f"数据库 / database:  {settings.DATABASES['default']['ENGINE'].rsplit('.', 1)[-1]}")
+    try:
+        uvicorn.run("ggzy.asgi:application", host=args.host, port=args.port, log_level="info")
+    finally:
+        stop.set()
+    return 0
+
+
+def cmd_worker(args: argparse.Namespace) -> int:
+    from django.conf import settings
+
+    from ggzy.core import scheduler
+
+    if args.once:
+        ran = scheduler.run_due()
+        print("已运行 / ran:", ", ".join(ran) or "-")
+        return 0
+    stop = threading.Event()
+    try:
+        scheduler.loop(args.interval or settings.GGZY_WORKER_INTERVAL, stop)
+    except KeyboardInterrupt:
+        stop.set()
+    return 0
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from ggzy import demo
+
+    if args.if_empty and demo.has_data():
+        print("已有数据，未重新载入演示数据 / database not empty: demo data not loaded again")
+    else:
+        demo.load(progress=print)
+    demo.print_logins()
+    return 0
+
+
+def cmd_createadmin(args: argparse.Namespace) -> int:
+    from ggzy.accounts.models import Role, User
+
+    username = args.username or input("用户名 / username: ").strip()
+    password = (
+        args.password
+        or os.environ.get("GGZY_ADMIN_PASSWORD")
+        or getpass.getpass("密码 / password: ")
+    )
+    if not username or not password:
+        print("需要用户名和密码 / username and password are required", file=sys.stderr)
+        return 2
+    if User.objects.filter(username=username).exists():
+        print(f"用户 {username} 已存在 / user {username} exists", file=sys.stderr)
+        return 2
+    User.objects.create_superuser(username=username, password=password, role=Role.ADMIN)
+    print(f"管理员 {username} 已创建，首次登录须绑定认证器")
+    print(f"admin {username} created; bind an authenticator at the first login")
+    return 0
+
+
+def cmd_ledger_verify(args: argparse.Namespace) -> int:
+    from ggzy.core.selectors import verify_ledger
+
+    report = verify_ledger()
+    if report.problem is None:
+        print(
+            f"账本完好：{report.checked} 条记录、{report.checkpoints} 个检查点均已核验 / "
+            f"ledger intact: {report.checked} entries and {report.checkpoints} checkpoints verified"
+        )
+        return 0
+    p = report.problem
+    print(f"账本核验失败 / ledger verification FAILED at entry #{p.seq} [{p.code}]")
+    print(f"  {p.message_zh}")
+    print(f"  {p.message_en}")
+    return 1
+
+
+def cmd_ledger_checkpoint(args: argparse.Namespace) -> int:
+    from ggzy.core.services import write_checkpoints
+
+    written = write_checkpoints()
+    for c in written:
+        print(f"{c.day}  #{c.first_seq}–#{c.last_seq}  {c.alg} {c.root}")
+    print(f"新增检查点 {len(written)} 个 / {len(written)} checkpoint(s) written")
+    return 0
+
+
+def cmd_ca_issue(args: argparse.Namespace) -> int:
+    from django.conf import settings
+
+    from ggzy.kernel.crypto.pki import DevCA
+
+    ca_dir = Path(args.ca_dir or settings.GGZY_CA_DIR)
+    suite = args.suite or settings.GGZY_CRYPTO_SUITE
+    ca = DevCA.load(ca_dir) if (ca_dir / "ca.pem").exists() else DevCA.create(ca_dir, suite)
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    for usage in args.usage:
+        cert_pem, key_pem = ca.issue(
+            args.cn,
+            serial_number_attr=args.id,
+            organisation=args.org or "",
+            usage=usage,
+            days=args.days,
+        )
+        stem = out / f"{args.id}-{usage}"
+        stem.with_suffix(".crt.pem").write_bytes(cert_pem)
+        key_path = stem.with_suffix(".key.pem")
+        key_path.write_bytes(key_pem)
+        key_path.chmod(0o600)
+        print(f"{usage}: {stem}.crt.pem  {key_path}")
+    print(
+        f"开发 CA / development CA: {ca_dir}（仅用于开发和测试 / for development and tests only）"
+    )
+    return 0
+
+
+def cmd_otp_code(args: argparse.Namespace) -> int:
+    from ggzy.accounts.models import User
+    from ggzy.accounts.otp import current_code, device_for
+    from ggzy.demo import DEMO_PREFIX
+
+    user = User.objects.filter(username=args.username).first()
+    if user is None or not args.username.startswith(DEMO_PREFIX):
+        print(
+            f"{args.username} 不是演示用户 / not a demo user: only demo accounts' codes are shown",
+            file=sys.stderr,
+        )
+        return 2
+    print(current_code(device_for(user)))
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="ggzy", description="统一的公共资源交易平台 ggzy")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    def add(
+        name: str, handler: Callable[[argparse.Namespace], int], help_: str
+    ) -> argparse.ArgumentParser:
+        p = sub.add_parser(name, help=help_)
+        p.set_defaults(handler=handler)
+        return p
+
+    p = add("serve", cmd_serve, "start the ASGI server (and the worker unless --no-worker)")
+    p.add_argument("--host", default="127.0.0.1")
+    p.add_argument("--port", type=int, default=8000)
+    p.add_argument("--no-worker", action="store_true")
+
+    p = add("migrate", cmd_migrate, "create or update the database schema")
+    p.add_argument("--verbose", action="store_true")
+
+    p = add("demo", cmd_demo, "load the demo data (idempotent) and print the demo logins")
+    p.add_argument("--if-empty", action="store_true", help="load only into an empty database")
+
+    p = add("createadmin", cmd_createadmin, "create a platform administrator")
+    p.add_argument("--username")
+    p.add_argument("--password")
+
+    p = add("worker", cmd_worker, "run the scheduler loop")
+    p.add_argument("--once", action="store_true", help="run the due jobs once and exit")
+    p.add_argument("--interval", type=float)
+
+    ledger = sub.add_parser("ledger", help="the tamper-evident ledger").add_subparsers(
+        dest="ledger_command", required=True
+    )
+    ledger.add_parser("verify", help="verify the whole chain").set_defaults(
+        handler=cmd_ledger_verify
+    )
+    ledger.add_parser("checkpoint", help="write daily Merkle checkpoints").set_defaults(
+        handler=cmd_ledger_checkpoint
+    )
+
+    ca = sub.add_parser("ca", help="the built-in development CA").add_subparsers(
+        dest="ca_command", required=True
+    )
+    p = ca.add_parser("issue", help="issue a certificate and key for a person or entity")
+    p.set_defaults(handler=cmd_ca_issue)
+    p.add_argument("--cn", required=True, help="subject common name, e.g. the entity's name")
+    p.add_argument("--id", required=True, help="USCC or resident ID (subject serialNumber)")
+    p.add_argument("--org", help="organisation")
+    p.add_argument("--usage", nargs="+", choices=["sign", "encrypt"], default=["sign", "encrypt"])
+    p.add_argument("--days", type=int, default=365)
+    p.add_argument("--suite", choices=["gm", "intl"])
+    p.add_argument("--ca-dir", help="directory of the development CA (default var/ca)")
+    p.add_argument("--out", default=".", help="where to write the certificate and key")
+
+    p = add("otp-code", cmd_otp_code, "print a demo user's current TOTP code")
+    p.add_argument("username")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    _setup()
+    return int(args.handler(args))
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,87 @@
+"""The scheduler loop (DESIGN §4): one loop runs every due, idempotent job.
+
+Apps declare jobs in their ``tasks.py`` with ``@periodic("name", every=timedelta(...))``.
+Timed trade transitions follow the same pattern: a job selects the trades whose
+``next_check`` is due and runs their transition handlers. Jobs read time only from
+``kernel.clock`` and must be safe to run twice.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from importlib import import_module
+
+from django.apps import apps
+from django.db import close_old_connections
+
+from ggzy.kernel import clock
+
+log = logging.getLogger("ggzy.worker")
+
+Job = Callable[[], object]
+
+
+@dataclass
+class Periodic:
+    name: str
+    every: timedelta
+    run: Job
+    last_run: datetime | None = field(default=None)
+
+    def due(self, now: datetime) -> bool:
+        return self.last_run is None or now - self.last_run >= self.every
+
+
+REGISTRY: dict[str, Periodic] = {}
+
+
+def periodic(name: str, *, every: timedelta) -> Callable[[Job], Job]:
+    def register(fn: Job) -> Job:
+        REGISTRY[name] = Periodic(name, every, fn)
+        return fn
+
+    return register
+
+
+def discover() -> dict[str, Periodic]:
+    """Import every installed ggzy app's ``tasks`` module so its jobs register."""
+    for config in apps.get_app_configs():
+        if config.name.startswith("ggzy."):
+            try:
+                import_module(f"{config.name}.tasks")
+            except ModuleNotFoundError as exc:
+                if exc.name != f"{config.name}.tasks":
+                    raise
+    return REGISTRY
+
+
+def run_due(now: datetime | None = None) -> list[str]:
+    """Run every job that is due; a failing job is logged and retried next tick."""
+    moment = now or clock.now()
+    ran: list[str] = []
+    for job in discover().values():
+        if not job.due(moment):
+            continue
+        close_old_connections()
+        try:
+            result = job.run()
+        except Exception:
+            log.exception("job %s failed; it will run again at the next tick", job.name)
+            continue
+        job.last_run = moment
+        ran.append(job.name)
+        if result:
+            log.info("job %s: %s", job.name, result)
+    return ran
+
+
+def loop(interval: float, stop: threading.Event) -> None:
+    log.info("worker started: %d jobs, tick every %.1f s", len(discover()), interval)
+    while not stop.is_set():
+        run_due()
+        stop.wait(interval)
+    close_old_connections()

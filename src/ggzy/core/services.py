@@ -1,0 +1,135 @@
+"""The only write path of the ledger: append an entry, close daily checkpoints."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date, datetime, time, timedelta
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+
+from ggzy.kernel import clock
+from ggzy.kernel import ledger as chain
+
+from .models import Checkpoint, LedgerEntry, LedgerHead
+
+SUITE_HASH = {"gm": "sm3", "intl": "sha256"}
+
+SYSTEM_ACTOR = "system"
+
+
+def ledger_alg() -> str:
+    return SUITE_HASH[settings.GGZY_CRYPTO_SUITE]
+
+
+def record(
+    kind: str,
+    *,
+    subject: str,
+    payload: Mapping[str, Any],
+    actor: str = SYSTEM_ACTOR,
+    ip: str | None = None,
+) -> LedgerEntry:
+    """Append one entry to the ledger, inside the caller's transaction.
+
+    Call it from a service function in the same ``transaction.atomic`` block as the data it
+    witnesses: if the data is rolled back, so is the entry.
+    """
+    body = chain.canonical_json(dict(payload))
+    with transaction.atomic():
+        head, _ = LedgerHead.objects.select_for_update().get_or_create(id=1)
+        # Timestamps never run backwards along the chain, whatever the clock does.
+        at = clock.now()
+        last_at = (
+            LedgerEntry.objects.filter(seq=head.seq).values_list("at", flat=True).first()
+            if head.seq
+            else None
+        )
+        if last_at is not None and at < last_at:
+            at = last_at
+        seq = head.seq + 1
+        alg = ledger_alg()
+        entry_content = chain.content(seq, chain.format_instant(at), kind, actor, subject, body)
+        digest = chain.chain_hash(alg, head.hash, entry_content)
+        entry = LedgerEntry(
+            seq=seq,
+            at=at,
+            kind=kind,
+            actor=actor,
+            subject=subject,
+            body=body,
+            alg=alg,
+            prev_hash=head.hash,
+            hash=digest,
+            ip=ip,
+        )
+        entry.save()
+        head.seq, head.hash = seq, digest
+        head.save(update_fields=["seq", "hash"])
+    return entry
+
+
+def receipt(entry: LedgerEntry) -> dict[str, Any]:
+    """What a user keeps to prove an event is in the ledger (回执)."""
+    return {
+        "ledger_seq": entry.seq,
+        "ledger_hash": entry.hash,
+        "alg": entry.alg,
+        "at": chain.format_instant(entry.at),
+        "kind": entry.kind,
+        "subject": entry.subject,
+    }
+
+
+def _day_end(day: date) -> datetime:
+    return datetime.combine(day + timedelta(days=1), time.min, tzinfo=clock.SHANGHAI)
+
+
+def write_checkpoints() -> list[Checkpoint]:
+    """Close every finished local day that has entries and no checkpoint yet.
+
+    Each checkpoint covers the entries after the previous checkpoint up to the end of its
+    day, and is itself witnessed by a ``ledger.checkpoint`` entry (which falls into the next
+    day's range).
+    """
+    written: list[Checkpoint] = []
+    today = clock.today()
+    while True:
+        with transaction.atomic():
+            last = Checkpoint.objects.order_by("-last_seq").first()
+            start_seq = last.last_seq + 1 if last else 1
+            first = LedgerEntry.objects.filter(seq__gte=start_seq).order_by("seq").first()
+            if first is None:
+                return written
+            # Entry times never run backwards, so a day's entries are a contiguous range.
+            day = first.at.astimezone(clock.SHANGHAI).date()
+            if day >= today:
+                return written
+            hashes = list(
+                LedgerEntry.objects.filter(seq__gte=start_seq, at__lt=_day_end(day))
+                .order_by("seq")
+                .values_list("hash", flat=True)
+            )
+            alg = ledger_alg()
+            checkpoint = Checkpoint(
+                day=day,
+                first_seq=start_seq,
+                last_seq=start_seq + len(hashes) - 1,
+                alg=alg,
+                root=chain.merkle_root(alg, hashes),
+                created_at=clock.now(),
+            )
+            checkpoint.save()
+            record(
+                "ledger.checkpoint",
+                subject=f"checkpoint:{day.isoformat()}",
+                payload={
+                    "day": day,
+                    "first_seq": checkpoint.first_seq,
+                    "last_seq": checkpoint.last_seq,
+                    "alg": alg,
+                    "root": checkpoint.root,
+                },
+            )
+            written.append(checkpoint)

@@ -1,0 +1,1 @@
+"""Pure-Python core of ggzy: no Django imports anywhere in this package."""

@@ -1,0 +1,19 @@
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+
+from .api import api
+
+admin.site.site_header = settings.GGZY_PLATFORM_NAME + " · 后台管理"
+admin.site.site_title = settings.GGZY_PLATFORM_NAME
+admin.site.index_title = "后台管理 Administration"
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("api/v1/", api.urls),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("accounts/", include("ggzy.accounts.urls")),
+    path("entities/", include("ggzy.entities.urls")),
+    path("catalogue/", include("ggzy.catalogue.urls")),
+    path("", include("ggzy.web.urls")),
+]
