@@ -1,9 +1,14 @@
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import datetime
 
 import pytest
+from django.test import Client
+from django_otp import DEVICE_ID_SESSION_KEY
 
+from ggzy.accounts.models import Role, User
+from ggzy.accounts.otp import device_for
 from ggzy.kernel import clock
+from ggzy.workcalendar.services import clear_cache
 
 START = datetime(2026, 11, 23, 9, 0, tzinfo=clock.SHANGHAI)
 
@@ -13,3 +18,39 @@ def manual_clock() -> Iterator[clock.ManualClock]:
     """Install a clock that only moves when the test moves it."""
     with clock.use_clock(clock.ManualClock(START)) as c:
         yield c  # type: ignore[misc]
+
+
+@pytest.fixture(autouse=True)
+def _fresh_calendar_cache() -> Iterator[None]:
+    clear_cache()
+    yield
+    clear_cache()
+
+
+@pytest.fixture
+def verified_client(db) -> Callable[[User], Client]:  # type: ignore[no-untyped-def]
+    """A browser session for ``user`` that has passed the second factor (TOTP)."""
+
+    def make(user: User) -> Client:
+        client = Client()
+        client.force_login(user)
+        device = device_for(user)
+        device.confirmed = True
+        device.save(update_fields=["confirmed"])
+        session = client.session
+        session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+        session.save()
+        return client
+
+    return make
+
+
+@pytest.fixture
+def admin_user(db) -> User:  # type: ignore[no-untyped-def]
+    return User.objects.create_superuser(username="admin", password="x-Admin-2026", role=Role.ADMIN)
+
+
+@pytest.fixture
+def admin_client(admin_user: User, verified_client: Callable[[User], Client]) -> Client:
+    """pytest-django's admin_client, with the second factor passed as the admin needs it."""
+    return verified_client(admin_user)

@@ -75,3 +75,9 @@ def test_wrong_totp_code_is_refused(client, centre_user) -> None:
     assert response.status_code == 200
     assert "验证码不正确" in response.content.decode()
     assert client.get("/workspace/")["Location"] == "/accounts/otp/"
+
+
+def test_admin_site_needs_the_second_factor(client, admin_user, admin_client) -> None:
+    client.force_login(admin_user)
+    assert client.get("/admin/")["Location"] == "/accounts/otp/"
+    assert admin_client.get("/admin/").status_code == 200

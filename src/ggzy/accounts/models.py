@@ -129,7 +129,7 @@ class User(AbstractUser):
 
     @property
     def needs_second_factor(self) -> bool:
-        return self.role in SECOND_FACTOR_ROLES
+        return self.role in SECOND_FACTOR_ROLES or self.is_superuser
 
     def is_verified(self) -> bool:
         """Whether this session passed a second factor. django-otp's middleware replaces it
