@@ -2,7 +2,7 @@
 
 from pathlib import Path
 
-import polib
+import polib  # type: ignore[import-untyped]
 
 
 def compile_catalogues(root: Path) -> int:

@@ -89,3 +89,19 @@ def test_inclusion_proofs_verify_and_wrong_ones_fail(n: int, alg: str, data: st.
     if other != index:
         assert not chain.verify_inclusion(alg, hashes[other], index, n, proof, root)
     assert not chain.verify_inclusion(alg, "00" * 32, index, n, proof, root)
+
+
+@given(
+    seq=st.integers(1, 10**12),
+    kind=st.text(max_size=20),
+    actor=st.text(max_size=20),
+    subject=st.text(max_size=20),
+    payload=st.dictionaries(st.text(max_size=8), st.integers() | st.text(max_size=8), max_size=5),
+)
+def test_spliced_content_equals_canonical_json(seq, kind, actor, subject, payload) -> None:
+    at = "2026-11-23T01:00:00.000000+00:00"
+    body = chain.canonical_json(payload)
+    expected = chain.canonical_json(
+        {"seq": seq, "at": at, "kind": kind, "actor": actor, "subject": subject, "payload": payload}
+    )
+    assert chain.content(seq, at, kind, actor, subject, body) == expected.encode()

@@ -84,6 +84,7 @@ class LedgerHead(models.Model):
     id = models.PositiveSmallIntegerField(primary_key=True, default=1)
     seq = models.BigIntegerField(default=0)
     hash = models.CharField(max_length=64, default=chain.GENESIS_HASH)
+    at = models.DateTimeField(null=True)
 
     class Meta:
         verbose_name = _("账本头")

@@ -41,13 +41,8 @@ def record(
         head, _ = LedgerHead.objects.select_for_update().get_or_create(id=1)
         # Timestamps never run backwards along the chain, whatever the clock does.
         at = clock.now()
-        last_at = (
-            LedgerEntry.objects.filter(seq=head.seq).values_list("at", flat=True).first()
-            if head.seq
-            else None
-        )
-        if last_at is not None and at < last_at:
-            at = last_at
+        if head.at is not None and at < head.at:
+            at = head.at
         seq = head.seq + 1
         alg = ledger_alg()
         entry_content = chain.content(seq, chain.format_instant(at), kind, actor, subject, body)
@@ -65,8 +60,8 @@ def record(
             ip=ip,
         )
         entry.save()
-        head.seq, head.hash = seq, digest
-        head.save(update_fields=["seq", "hash"])
+        head.seq, head.hash, head.at = seq, digest, at
+        head.save(update_fields=["seq", "hash", "at"])
     return entry
 
 

@@ -98,15 +98,16 @@ class Entry:
 
 
 def content(seq: int, at: str, kind: str, actor: str, subject: str, body: str) -> bytes:
-    envelope = {
-        "seq": seq,
-        "at": at,
-        "kind": kind,
-        "actor": actor,
-        "subject": subject,
-        "payload": json.loads(body),
-    }
-    return canonical_json(envelope).encode()
+    """Canonical JSON of {seq, at, kind, actor, subject, payload}, with ``body`` (already
+    canonical) spliced in as the payload rather than parsed and dumped again."""
+
+    def text(value: str) -> str:
+        return json.dumps(value, ensure_ascii=False)
+
+    return (
+        f'{{"actor":{text(actor)},"at":{text(at)},"kind":{text(kind)},'
+        f'"payload":{body},"seq":{seq},"subject":{text(subject)}}}'
+    ).encode()
 
 
 def chain_hash(alg: str, prev_hash: str, entry_content: bytes) -> str:
