@@ -169,6 +169,9 @@ def cmd_otp_code(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return 2
+    if not user.needs_second_factor:
+        print(f"{args.username} 登录无需动态验证码 / needs no TOTP code", file=sys.stderr)
+        return 2
     print(current_code(device_for(user)))
     return 0
 

@@ -102,8 +102,9 @@ class Role(models.TextChoices):
     EXPERT = "expert", _("评标评审专家")
 
 
-# Roles that must pass a second factor (TOTP) after the password.
-SECOND_FACTOR_ROLES = frozenset({Role.ADMIN, Role.CENTRE, Role.SUPERVISOR})
+# Roles that must pass a second factor (TOTP) after the password: the platform's staff,
+# the supervisors and the read-only oversight bodies.
+SECOND_FACTOR_ROLES = frozenset({Role.ADMIN, Role.CENTRE, Role.SUPERVISOR, Role.OVERSIGHT})
 
 
 class User(AbstractUser):
