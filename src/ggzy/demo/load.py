@@ -93,9 +93,8 @@ def print_logins() -> None:
         if User.objects.filter(username=username).exists():
             print(f"  {username:<20} {label}")
     others = sum(1 for e in DEMO_ENTITIES if e.username not in ENTITY_ROLES)
-    print(
-        f"  demo_b01…demo_b23, demo_a01…, demo_i01  另有 {others} 个市场主体账号 / more entity accounts"
-    )
+    print(f"  demo_b01…demo_b23, demo_a01…, demo_i01  另有 {others} 个市场主体账号")
+    print(f"  ({others} more entity accounts)")
     print("  动态验证码 / current TOTP code: .venv/bin/ggzy otp-code demo_centre")
     print("  证书与私钥 / demo certificates and keys: var/demo-keys/")
     print()
