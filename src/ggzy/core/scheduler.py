@@ -66,7 +66,6 @@ def run_due(now: datetime | None = None) -> list[str]:
     for job in discover().values():
         if not job.due(moment):
             continue
-        close_old_connections()
         try:
             result = job.run()
         except Exception:
@@ -82,6 +81,7 @@ def run_due(now: datetime | None = None) -> list[str]:
 def loop(interval: float, stop: threading.Event) -> None:
     log.info("worker started: %d jobs, tick every %.1f s", len(discover()), interval)
     while not stop.is_set():
+        close_old_connections()  # a long-lived loop must not keep a stale connection
         run_due()
         stop.wait(interval)
     close_old_connections()
