@@ -25,7 +25,6 @@ $(STAMP): pyproject.toml | $(BIN)/python
 install: $(STAMP)
 
 test: install
-	$(BIN)/python -m playwright --version >/dev/null
 	@echo "== 测试 SQLite / tests on SQLite =="
 	DATABASE_URL= $(BIN)/pytest
 	@if $(BIN)/python -m ggzy.dbcheck "$${DATABASE_URL:-$(PG_URL)}"; then \

@@ -2,9 +2,11 @@
 the demo data, verify the ledger, then tamper with a row directly and see verify name it."""
 
 import os
+import socket
 import sqlite3
 import subprocess
 import sys
+import urllib.request
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -87,3 +89,48 @@ def test_migrate_demo_verify_then_tamper(database_url: str, tmp_path: Path) -> N
     bad = ggzy(env, "ledger", "verify")
     assert bad.returncode == 1
     assert "#17" in bad.stdout and "altered" in bad.stdout
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def fetch(url: str) -> tuple[int, str]:
+    with urllib.request.urlopen(url, timeout=10) as response:
+        return response.status, response.read().decode()
+
+
+@pytest.mark.django_db
+def test_serve_answers_http(database_url: str, tmp_path: Path) -> None:
+    """`ggzy serve` (uvicorn, ASGI) serves the portal, static files and the OpenAPI document."""
+    env = {**os.environ, "DATABASE_URL": database_url, "GGZY_VAR_DIR": str(tmp_path)}
+    assert ggzy(env, "migrate").returncode == 0
+    port = free_port()
+    server = subprocess.Popen(
+        [*GGZY, "serve", "--port", str(port)],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+        assert server.stdout is not None
+        seen = []
+        for line in server.stdout:  # uvicorn says when it is ready; no polling, no sleep
+            seen.append(line)
+            if "Application startup complete" in line or len(seen) > 200:
+                break
+        assert any("Application startup complete" in line for line in seen), "".join(seen)
+        base = f"http://127.0.0.1:{port}"
+        status, home = fetch(f"{base}/")
+        assert status == 200
+        assert "公共资源交易平台" in home
+        assert fetch(f"{base}/static/web/site.css")[0] == 200
+        assert '"title": "ggzy API"' in fetch(f"{base}/api/v1/openapi.json")[1].replace(
+            '":"', '": "'
+        )
+    finally:
+        server.terminate()
+        server.wait(timeout=10)

@@ -17,4 +17,5 @@ def compile_catalogues(root: Path) -> int:
 
 
 if __name__ == "__main__":
-    compile_catalogues(Path(__file__).resolve().parent / "locale")
+    # Every app keeps its own catalogue under <app>/locale/.
+    compile_catalogues(Path(__file__).resolve().parent)

@@ -4,7 +4,7 @@ from datetime import datetime
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 from pydantic import Field
 
 from . import selectors, services
@@ -60,11 +60,11 @@ def list_tokens(request: HttpRequest) -> Any:
 
 
 @router.post("/tokens", response={201: TokenCreated})
-def create_token(request: HttpRequest, payload: TokenIn) -> tuple[int, dict[str, Any]]:
+def create_token(request: HttpRequest, payload: TokenIn) -> Status:
     token, secret = services.create_token(
         user=_user(request), name=payload.name, scopes=payload.scopes, days=payload.days
     )
-    return 201, {**TokenOut.from_orm(token).dict(), "token": secret}
+    return Status(201, {**TokenOut.from_orm(token).dict(), "token": secret})
 
 
 @router.post("/tokens/{prefix}/revoke", response=TokenOut)

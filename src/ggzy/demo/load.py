@@ -1,13 +1,13 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from pathlib import Path
 
 from django.db import transaction
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from ggzy.accounts.models import Organisation, Role, User
 from ggzy.accounts.otp import device_for, secret_base32
+from ggzy.catalogue.datafile import HUNAN_2019
 from ggzy.catalogue.services import load_catalogue_file
 
 from .entities import DEMO_ENTITIES, load_entities
@@ -15,7 +15,6 @@ from .organisations import load_organisations
 
 DEMO_PREFIX = "demo_"
 DEMO_PASSWORD = "ggzy-Demo-2026"  # noqa: S105 — printed for everyone by `make run`
-CATALOGUE_FILE = Path(__file__).resolve().parent.parent / "catalogue" / "data" / "hunan-2019.json"
 
 # username, role, organisation, real name
 STAFF = [
@@ -69,7 +68,7 @@ def load(progress: Callable[[str], object] = print) -> None:
         orgs = load_organisations()
         users = _staff(orgs)
     progress(f"  机构 {len(orgs)} 个、工作人员 {len(users)} 名 / organisations and staff")
-    load_catalogue_file(CATALOGUE_FILE, actor=users["demo_centre"])
+    load_catalogue_file(HUNAN_2019, actor=users["demo_centre"])
     progress("  交易目录 / trading catalogue loaded")
     created = load_entities(
         reviewer=users["demo_centre"], password=DEMO_PASSWORD, progress=progress
