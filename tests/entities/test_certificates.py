@@ -253,6 +253,18 @@ def test_failed_certificate_logins_are_logged(client: Any, dev_ca: DevCA, approv
     assert client.get("/api/v1/accounts/me").status_code == 401
 
 
+def test_certificate_login_respects_the_password_lockout(
+    client: Any, dev_ca: DevCA, approved: Any, settings: Any
+) -> None:
+    cert, key = _issue(dev_ca, approved.entity.uscc)
+    bind(approved.user, cert, key)
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        client.post("/accounts/login/", {"username": "bidder", "password": "wrong"})
+    response = _login(client, cert, key)
+    assert response.status_code == 403 and response.json()["code"] == "account_locked"
+    assert client.get("/api/v1/accounts/me").status_code == 401
+
+
 def test_login_refuses_unbound_revoked_and_encryption_certificates(
     client: Any, dev_ca: DevCA, approved: Any
 ) -> None:

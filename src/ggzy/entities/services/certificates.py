@@ -19,6 +19,7 @@ import secrets
 from datetime import timedelta
 from pathlib import Path
 
+from axes.handlers.proxy import AxesProxyHandler
 from django.conf import settings
 from django.contrib.auth import login, user_login_failed
 from django.db import IntegrityError, transaction
@@ -397,5 +398,11 @@ def login_with_certificate(
         _login_failed(request, label, exc)
         raise  # pragma: no cover - _login_failed raises
     user = certificate.user
+    if AxesProxyHandler.is_locked(request, credentials={"username": user.username}):
+        raise Forbidden(
+            "该账号因多次登录失败已被暂时锁定，请稍后再试",
+            "this account is locked after repeated failed logins; try again later",
+            code="account_locked",
+        )
     login(request, user, backend=LOGIN_BACKEND)
     return user
