@@ -120,9 +120,9 @@ def test_serve_answers_http(database_url: str, tmp_path: Path) -> None:
         seen = []
         for line in server.stdout:  # uvicorn says when it is ready; no polling, no sleep
             seen.append(line)
-            if "Application startup complete" in line or len(seen) > 200:
+            if "Uvicorn running on" in line or len(seen) > 200:
                 break
-        assert any("Application startup complete" in line for line in seen), "".join(seen)
+        assert any("Uvicorn running on" in line for line in seen), "".join(seen)
         base = f"http://127.0.0.1:{port}"
         status, home = fetch(f"{base}/")
         assert status == 200
