@@ -8,10 +8,8 @@ from datetime import date, datetime
 
 import pytest
 from django.test import Client
-from django_otp import DEVICE_ID_SESSION_KEY
 
 from ggzy.accounts.models import Level, Organisation, Region, Role, User
-from ggzy.accounts.otp import device_for
 from ggzy.accounts.services import create_token
 from ggzy.catalogue import services
 from ggzy.catalogue.datafile import HUNAN_2019
@@ -115,19 +113,14 @@ def bearer() -> Callable[[User], dict[str, str]]:
 
 
 @pytest.fixture
-def session_client(db: None) -> Callable[[User], Client]:
+def session_client(verified_client: Callable[[User], Client]) -> Callable[[User], Client]:
     """A browser session for ``user``; staff have passed the second factor."""
 
     def make(user: User) -> Client:
+        if user.needs_second_factor:
+            return verified_client(user)
         client = Client()
         client.force_login(user)
-        if user.needs_second_factor:
-            device = device_for(user)
-            device.confirmed = True
-            device.save(update_fields=["confirmed"])
-            session = client.session
-            session[DEVICE_ID_SESSION_KEY] = device.persistent_id
-            session.save()
         return client
 
     return make

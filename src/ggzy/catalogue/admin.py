@@ -19,21 +19,11 @@ from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
 
 from ggzy.accounts.models import User
+from ggzy.core.admin import ReadOnlyAdmin
 from ggzy.kernel.errors import DomainError
 
 from . import services
 from .models import CatalogueItem, CatalogueVersion, TradeCategory
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
 
 class TradeCategoryForm(forms.ModelForm):

@@ -14,6 +14,7 @@ from ggzy.accounts.models import Industry
 from ggzy.kernel.errors import DomainError, InvalidInput
 
 from .models import CatalogueItem, CatalogueVersion, Procedure, TradeCategory
+from .services import item_state
 from .validation import (
     CODE_MAX,
     DOCUMENT_NUMBER_MAX,
@@ -142,23 +143,12 @@ class ItemForm(forms.Form):
 
     @staticmethod
     def initial_for(item: CatalogueItem) -> dict[str, Any]:
-        return {
-            "code": item.code,
-            "category": item.category.code,
-            "name": item.name,
-            "name_en": item.name_en,
-            "description": item.description,
-            "must_enter": item.must_enter,
-            "entry_threshold": "" if item.entry_threshold is None else str(item.entry_threshold),
-            "voluntary_threshold": (
-                "" if item.voluntary_threshold is None else str(item.voluntary_threshold)
-            ),
-            "supervising_industry": item.supervising_industry,
-            "procedure_families": list(item.procedure_families),
-            "notes": item.notes,
-            "legal_basis": item.legal_basis,
-            "sort_order": item.sort_order,
-        }
+        """The item's stored content, with a missing amount shown as an empty box."""
+        initial = item_state(item)
+        for name in ("entry_threshold", "voluntary_threshold"):
+            if initial[name] is None:
+                initial[name] = ""
+        return initial
 
     def spec(self) -> ItemSpec:
         data = self.cleaned_data

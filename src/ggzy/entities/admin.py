@@ -3,10 +3,9 @@ write the ledger; here revisions and certificates are read-only."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib import admin
-from django.http import HttpRequest
+
+from ggzy.core.admin import ReadOnlyAdmin
 
 from .models import (
     CertChallenge,
@@ -17,17 +16,6 @@ from .models import (
     Qualification,
     StaffMember,
 )
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
 
 class EntityUserInline(admin.TabularInline):

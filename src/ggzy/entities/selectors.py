@@ -112,19 +112,14 @@ class Change:
 
     @property
     def before_text(self) -> str:
-        return (
-            _item_text(self.before)
-            if isinstance(self.before, dict)
-            else _shown(self.field, self.before)
-        )
+        return self._text(self.before)
 
     @property
     def after_text(self) -> str:
-        return (
-            _item_text(self.after)
-            if isinstance(self.after, dict)
-            else _shown(self.field, self.after)
-        )
+        return self._text(self.after)
+
+    def _text(self, value: Any) -> str:
+        return _item_text(value) if isinstance(value, dict) else _shown(self.field, value)
 
 
 def _item_text(item: dict[str, Any]) -> str:

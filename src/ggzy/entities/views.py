@@ -130,41 +130,53 @@ def change(request: HttpRequest, entity: MarketEntity) -> HttpResponse:
     return render(request, "entities/change.html", {"form": form, "entity": entity})
 
 
-@entity_member
-@require_http_methods(["GET", "POST"])
-def add_qualification(request: HttpRequest, entity: MarketEntity) -> HttpResponse:
-    form = QualificationForm(request.POST or None, request.FILES or None)
+def _add_item(
+    request: HttpRequest,
+    entity: MarketEntity,
+    form: forms.Form,
+    *,
+    add: Callable[..., object],
+    added: str,
+    template: str,
+) -> HttpResponse:
+    """Add a qualification or staff member to the entity's open submission."""
     if request.method == "POST" and form.is_valid():
         try:
-            services.add_qualification(
-                user=_user(request),
-                entity_id=entity.pk,
-                ip=client_ip(request),
-                **form.cleaned_data,
-            )
-        except DomainError as exc:
-            put_error(form, exc)
-        else:
-            messages.success(request, _("资质已添加，将随本次提交一并审核。"))
-            return redirect("entities:mine")
-    return render(request, "entities/qualification_form.html", {"form": form, "entity": entity})
-
-
-@entity_member
-@require_http_methods(["GET", "POST"])
-def add_staff(request: HttpRequest, entity: MarketEntity) -> HttpResponse:
-    form = StaffForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.add_staff_member(
+            add(
                 user=_user(request), entity_id=entity.pk, ip=client_ip(request), **form.cleaned_data
             )
         except DomainError as exc:
             put_error(form, exc)
         else:
-            messages.success(request, _("人员已添加，将随本次提交一并审核。"))
+            messages.success(request, added)
             return redirect("entities:mine")
-    return render(request, "entities/staff_form.html", {"form": form, "entity": entity})
+    return render(request, template, {"form": form, "entity": entity})
+
+
+@entity_member
+@require_http_methods(["GET", "POST"])
+def add_qualification(request: HttpRequest, entity: MarketEntity) -> HttpResponse:
+    return _add_item(
+        request,
+        entity,
+        QualificationForm(request.POST or None, request.FILES or None),
+        add=services.add_qualification,
+        added=_("资质已添加，将随本次提交一并审核。"),
+        template="entities/qualification_form.html",
+    )
+
+
+@entity_member
+@require_http_methods(["GET", "POST"])
+def add_staff(request: HttpRequest, entity: MarketEntity) -> HttpResponse:
+    return _add_item(
+        request,
+        entity,
+        StaffForm(request.POST or None),
+        add=services.add_staff_member,
+        added=_("人员已添加，将随本次提交一并审核。"),
+        template="entities/staff_form.html",
+    )
 
 
 @login_required

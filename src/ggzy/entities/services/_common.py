@@ -8,6 +8,8 @@ from typing import Any
 from django.db.models import Max, Q
 
 from ggzy.accounts.models import User
+from ggzy.core.models import LedgerEntry
+from ggzy.core.services import record
 from ggzy.kernel import clock
 from ggzy.kernel.errors import Forbidden, NotFound
 from ggzy.kernel.ledger import canonical_json
@@ -30,6 +32,32 @@ def subject_of(entity: MarketEntity) -> str:
 def digest(value: Any) -> str:
     """SHA-256 of the canonical JSON of ``value`` (for ledger payloads)."""
     return hashlib.sha256(canonical_json(value).encode()).hexdigest()
+
+
+def record_revision(
+    event: str,
+    entity: MarketEntity,
+    revision: EntityRevision,
+    /,
+    *,
+    user: User,
+    ip: str | None,
+    **extra: Any,
+) -> LedgerEntry:
+    """Witness a revision event in the ledger: the version, its status and its data digest."""
+    return record(
+        event,
+        subject=subject_of(entity),
+        actor=user.actor,
+        ip=ip,
+        payload={
+            "entity_id": entity.pk,
+            "revision": revision.number,
+            "status": revision.status,
+            "data_sha256": digest(revision.data),
+            **extra,
+        },
+    )
 
 
 def mask_id(number: str) -> str:

@@ -12,7 +12,7 @@ from django.db import IntegrityError, transaction
 from django.utils import translation
 
 from ggzy.accounts.models import Role, User
-from ggzy.core.services import receipt, record
+from ggzy.core.services import receipt
 from ggzy.kernel import clock
 from ggzy.kernel.errors import Conflict, InvalidInput
 from ggzy.kernel.ids import normalise
@@ -22,12 +22,11 @@ from ..models import EntityKind, EntityRevision, EntityStatus, EntityUser, Marke
 from ..selectors import live_data
 from ..validation import IDENTITY_FIELDS, EntityData, clean_entity_data
 from ._common import (
-    digest,
     lock_entity,
     new_revision,
     pending_revision,
+    record_revision,
     require_member,
-    subject_of,
 )
 
 
@@ -158,18 +157,8 @@ def register_entity(
         raise
     EntityUser.objects.create(user=user, entity=entity, is_admin=True, created_at=now)
     revision = new_revision(entity, clean, user=user)
-    entry = record(
-        "entity.registered",
-        subject=subject_of(entity),
-        actor=user.actor,
-        ip=ip,
-        payload={
-            "entity_id": entity.pk,
-            "kind": entity.kind,
-            "revision": revision.number,
-            "status": revision.status,
-            "data_sha256": digest(revision.data),
-        },
+    entry = record_revision(
+        "entity.registered", entity, revision, user=user, ip=ip, kind=entity.kind
     )
     return Registration(entity=entity, revision=revision, user=user, receipt=receipt(entry))
 
@@ -238,16 +227,5 @@ def submit_change(
         entity.updated_at = clock.now()
         entity.save()
     revision = new_revision(entity, clean, user=user)
-    record(
-        "entity.change_submitted",
-        subject=subject_of(entity),
-        actor=user.actor,
-        ip=ip,
-        payload={
-            "entity_id": entity.pk,
-            "revision": revision.number,
-            "status": revision.status,
-            "data_sha256": digest(revision.data),
-        },
-    )
+    record_revision("entity.change_submitted", entity, revision, user=user, ip=ip)
     return revision

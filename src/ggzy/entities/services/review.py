@@ -8,7 +8,6 @@ from django.urls import reverse
 from ggzy.accounts.models import User
 from ggzy.accounts.selectors import is_centre_staff
 from ggzy.accounts.services import notify
-from ggzy.core.services import record
 from ggzy.kernel import clock
 from ggzy.kernel.errors import Conflict, Forbidden, NotFound
 from ggzy.kernel.text import clean_text
@@ -22,7 +21,7 @@ from ..models import (
     StaffMember,
 )
 from ..validation import ENTITY_FIELDS
-from ._common import digest, lock_entity, subject_of
+from ._common import digest, lock_entity, record_revision
 
 REASON_MAX = 1000
 
@@ -83,18 +82,7 @@ def approve(*, reviewer: User, revision_id: int, ip: str | None = None) -> Entit
     revision.reviewed_by = reviewer
     revision.reviewed_at = now
     revision.save(update_fields=["status", "reviewed_by", "reviewed_at"])
-    record(
-        "entity.approved",
-        subject=subject_of(entity),
-        actor=reviewer.actor,
-        ip=ip,
-        payload={
-            "entity_id": entity.pk,
-            "revision": revision.number,
-            "status": revision.status,
-            "data_sha256": digest(revision.data),
-        },
-    )
+    record_revision("entity.approved", entity, revision, user=reviewer, ip=ip)
     _tell_entity(
         entity,
         kind="entities.approved",
@@ -130,18 +118,13 @@ def return_for_revision(
         entity.status = EntityStatus.RETURNED
         entity.updated_at = now
         entity.save(update_fields=["status", "updated_at"])
-    record(
+    record_revision(
         "entity.returned",
-        subject=subject_of(entity),
-        actor=reviewer.actor,
+        entity,
+        revision,
+        user=reviewer,
         ip=ip,
-        payload={
-            "entity_id": entity.pk,
-            "revision": revision.number,
-            "status": revision.status,
-            "data_sha256": digest(revision.data),
-            "reason_sha256": digest(clean_reason),
-        },
+        reason_sha256=digest(clean_reason),
     )
     _tell_entity(
         entity,

@@ -92,6 +92,39 @@ class _CryptographyHasher:
         return self._hash.finalize()
 
 
+class _SuiteBase:
+    """Hashing and PEM handling, alike in both suites. ``_serialization`` is the library that
+    can serialise the suite's keys (tongsuopy for SM2); both spell the API the same way."""
+
+    _hash_algorithm: hashes.HashAlgorithm
+    _serialization: Any
+
+    def hash(self, data: bytes) -> bytes:
+        h = self.hasher()
+        h.update(data)
+        return h.digest()
+
+    def hasher(self) -> Hasher:
+        return _CryptographyHasher(self._hash_algorithm)
+
+    def _pem_pair(self, key: Any) -> tuple[bytes, bytes]:
+        """(private PEM, public PEM) of a freshly generated key."""
+        ser = self._serialization
+        private_pem = key.private_bytes(
+            ser.Encoding.PEM, ser.PrivateFormat.PKCS8, ser.NoEncryption()
+        )
+        return bytes(private_pem), self._public_pem(key.public_key())
+
+    def _public_pem(self, key: Any) -> bytes:
+        ser = self._serialization
+        return bytes(key.public_bytes(ser.Encoding.PEM, ser.PublicFormat.SubjectPublicKeyInfo))
+
+    def _key_id(self, key: Any) -> str:
+        ser = self._serialization
+        der = key.public_bytes(ser.Encoding.DER, ser.PublicFormat.SubjectPublicKeyInfo)
+        return self.hash(bytes(der)).hex()
+
+
 def _key_error(kind: str, suite: str) -> InvalidInput:
     return InvalidInput(
         f"密钥格式错误：无法解析 PEM 格式的{'私钥' if kind == 'private' else '公钥'}",
@@ -182,7 +215,7 @@ def _sm2_private(pem: bytes) -> Any:
     return key
 
 
-class GmSuite:
+class GmSuite(_SuiteBase):
     """国密: SM3, SM2 signatures and key wrapping, SM4-GCM."""
 
     name = "gm"
@@ -191,40 +224,17 @@ class GmSuite:
     aead_key_size = 16
     signature_oid = "1.2.156.10197.1.501"  # SM2-with-SM3
     curve_oid = "1.2.156.10197.1.301"  # sm2p256v1
-
-    def hash(self, data: bytes) -> bytes:
-        h = hashes.Hash(hashes.SM3())
-        h.update(data)
-        return h.finalize()
-
-    def hasher(self) -> Hasher:
-        return _CryptographyHasher(hashes.SM3())
+    _hash_algorithm = hashes.SM3()
+    _serialization = t_serialization
 
     def generate_keypair(self) -> tuple[bytes, bytes]:
-        key = t_ec.generate_private_key(t_ec.SM2())
-        private_pem = key.private_bytes(
-            t_serialization.Encoding.PEM,
-            t_serialization.PrivateFormat.PKCS8,
-            t_serialization.NoEncryption(),
-        )
-        return bytes(private_pem), self._public_pem(key.public_key())
-
-    @staticmethod
-    def _public_pem(key: Any) -> bytes:
-        return bytes(
-            key.public_bytes(
-                t_serialization.Encoding.PEM, t_serialization.PublicFormat.SubjectPublicKeyInfo
-            )
-        )
+        return self._pem_pair(t_ec.generate_private_key(t_ec.SM2()))
 
     def public_key(self, private_pem: bytes) -> bytes:
         return self._public_pem(_sm2_private(private_pem).public_key())
 
     def key_id(self, public_pem: bytes) -> str:
-        der = _sm2_public(public_pem).public_bytes(
-            t_serialization.Encoding.DER, t_serialization.PublicFormat.SubjectPublicKeyInfo
-        )
-        return self.hash(bytes(der)).hex()
+        return self._key_id(_sm2_public(public_pem))
 
     def sign(self, private_pem: bytes, data: bytes) -> bytes:
         key = _sm2_private(private_pem)
@@ -313,7 +323,7 @@ def _point(key: ec.EllipticCurvePublicKey) -> bytes:
     )
 
 
-class IntlSuite:
+class IntlSuite(_SuiteBase):
     """International: SHA-256, ECDSA P-256, AES-256-GCM, ECIES on P-256."""
 
     name = "intl"
@@ -322,38 +332,17 @@ class IntlSuite:
     aead_key_size = 32
     signature_oid = "1.2.840.10045.4.3.2"  # ecdsa-with-SHA256
     curve_oid = "1.2.840.10045.3.1.7"  # prime256v1
-
-    def hash(self, data: bytes) -> bytes:
-        h = hashes.Hash(hashes.SHA256())
-        h.update(data)
-        return h.finalize()
-
-    def hasher(self) -> Hasher:
-        return _CryptographyHasher(hashes.SHA256())
+    _hash_algorithm = hashes.SHA256()
+    _serialization = serialization
 
     def generate_keypair(self) -> tuple[bytes, bytes]:
-        key = ec.generate_private_key(ec.SECP256R1())
-        private_pem = key.private_bytes(
-            serialization.Encoding.PEM,
-            serialization.PrivateFormat.PKCS8,
-            serialization.NoEncryption(),
-        )
-        return private_pem, self._public_pem(key.public_key())
-
-    @staticmethod
-    def _public_pem(key: ec.EllipticCurvePublicKey) -> bytes:
-        return key.public_bytes(
-            serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
-        )
+        return self._pem_pair(ec.generate_private_key(ec.SECP256R1()))
 
     def public_key(self, private_pem: bytes) -> bytes:
         return self._public_pem(_p256_private(private_pem).public_key())
 
     def key_id(self, public_pem: bytes) -> str:
-        der = _p256_public(public_pem).public_bytes(
-            serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo
-        )
-        return self.hash(der).hex()
+        return self._key_id(_p256_public(public_pem))
 
     def sign(self, private_pem: bytes, data: bytes) -> bytes:
         return _p256_private(private_pem).sign(data, ec.ECDSA(hashes.SHA256()))
