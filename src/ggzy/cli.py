@@ -103,7 +103,13 @@ def cmd_createadmin(args: argparse.Namespace) -> int:
 def cmd_ledger_verify(args: argparse.Namespace) -> int:
     from ggzy.core.selectors import verify_ledger
 
-    report = verify_ledger()
+    def progress(seq: int) -> None:
+        if sys.stderr.isatty():
+            print(f"\r已读取 / read #{seq} …", end="", file=sys.stderr, flush=True)
+
+    report = verify_ledger(progress)
+    if sys.stderr.isatty():
+        print(file=sys.stderr)
     if report.problem is None:
         print(
             f"账本完好：{report.checked} 条记录、{report.checkpoints} 个检查点均已核验 / "

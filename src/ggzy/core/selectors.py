@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -23,7 +23,10 @@ class VerifyReport:
         return self.problem is None
 
 
-def _entries(batch: int = 2000) -> Iterator[chain.Entry]:
+Progress = Callable[[int], object]
+
+
+def _entries(progress: Progress | None, batch: int = 2000) -> Iterator[chain.Entry]:
     last = 0
     while True:
         rows = list(LedgerEntry.objects.filter(seq__gt=last).order_by("seq")[:batch])
@@ -32,11 +35,16 @@ def _entries(batch: int = 2000) -> Iterator[chain.Entry]:
         for row in rows:
             yield row.as_chain_entry()
         last = rows[-1].seq
+        if progress is not None:
+            progress(last)
 
 
-def verify_ledger() -> VerifyReport:
-    """Check the whole chain, the head and every checkpoint root; name the first bad entry."""
-    checked, problem = chain.verify_chain(_entries())
+def verify_ledger(progress: Progress | None = None) -> VerifyReport:
+    """Check the whole chain, the head and every checkpoint root; name the first bad entry.
+
+    ``progress`` is called with the last sequence number read, every few thousand entries.
+    """
+    checked, problem = chain.verify_chain(_entries(progress))
     if problem is not None:
         return VerifyReport(checked, 0, problem)
     head = LedgerHead.objects.filter(id=1).first()
