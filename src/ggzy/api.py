@@ -16,6 +16,7 @@ from ggzy.accounts.auth import api_auth
 from ggzy.catalogue.api import router as catalogue_router
 from ggzy.core.api import router as ledger_router
 from ggzy.entities.api import router as entities_router
+from ggzy.experts.api import router as experts_router
 from ggzy.kernel.errors import DomainError
 
 api = NinjaAPI(
@@ -93,3 +94,4 @@ api.add_router("/ledger", ledger_router)
 api.add_router("/accounts", accounts_router)
 api.add_router("/entities", entities_router)
 api.add_router("/catalogue", catalogue_router)
+api.add_router("/experts", experts_router)

@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "ggzy.accounts",
     "ggzy.entities",
     "ggzy.catalogue",
+    "ggzy.experts",
     "ggzy.web",
 ]
 

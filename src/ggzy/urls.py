@@ -15,5 +15,6 @@ urlpatterns = [
     path("accounts/", include("ggzy.accounts.urls")),
     path("entities/", include("ggzy.entities.urls")),
     path("catalogue/", include("ggzy.catalogue.urls")),
+    path("experts/", include("ggzy.experts.urls")),
     path("", include("ggzy.web.urls")),
 ]

@@ -1,0 +1,1 @@
+"""Reads over the expert pool, scoped to the user."""
