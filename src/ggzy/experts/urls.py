@@ -1,4 +1,4 @@
-from django.urls import include, path
+from django.urls import URLPattern, URLResolver
 
 app_name = "experts"
-urlpatterns: list = []
+urlpatterns: list[URLPattern | URLResolver] = []
