@@ -93,6 +93,11 @@ EXPECTED = {
     "property.asset_transfer_disclosure_min_working_days": 10,
     "etender.decryption_window_minutes": 30,
     "experts.draw_min_hours_before_opening": 3,
+    "experts.avoid_interested_employer": 1,
+    "experts.avoid_supervisor_staff": 1,
+    "experts.avoid_declared_conflict": 1,
+    "experts.one_per_employer": 1,
+    "experts.avoid_same_initiator_days": 90,
     "experts.assembly_max_hours_after_opening": 1,
     "credit.exchange_max_working_days": 7,
 }

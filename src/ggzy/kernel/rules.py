@@ -136,6 +136,9 @@ ONLINE_PRACTICE = _Source(
     "网上挂牌、网络竞价交易规则（各地实践）", "online listing and bidding rules (local practice)"
 )
 ETENDER = _Source("《电子招标投标办法》", "Electronic Tendering Measures (2013)")
+EVAL_12 = _Source(
+    "《评标委员会和评标方法暂行规定》", "Interim Provisions on Evaluation Committees and Methods"
+)
 PLATFORM = _Source("平台配置", "platform configuration")
 XIANGXI = _Source(
     "湘西州《关于进一步规范公共资源交易活动维护公平竞争秩序的意见（征求意见稿）》",
@@ -505,6 +508,26 @@ _define("credit.exchange_max_working_days", 7, "working_days", _xiangxi("四（�
         "Supervising departments exchange qualification and penalty records within this "
         "many working days of the decision (local policy, configurable)", "P",
         configurable=True)
+# Avoidance (回避) in the expert draw: each can be switched off or tuned by configuration.
+_define("experts.avoid_interested_employer", 1, "count", REG.art(46),
+        "与投标人、招标人或代理机构有利害关系的专家应当回避（其工作单位为上述单位之一）；1 为启用",
+        "Experts employed by the initiator, the agent or a bidder must step aside; 1 = on",
+        "P", configurable=True)
+_define("experts.avoid_supervisor_staff", 1, "count", REG.art(46),
+        "行政监督部门的工作人员不得担任本部门负责监督项目的评标委员会成员；1 为启用",
+        "Staff of the supervising department do not sit on committees of its own projects; "
+        "1 = on", "P", configurable=True)
+_define("experts.avoid_declared_conflict", 1, "count", EVAL_12.art(12),
+        "专家自行申报存在利害关系的单位参与项目时应当回避；1 为启用",
+        "Experts step aside when a unit they declared a conflict with takes part; 1 = on",
+        "R")
+_define("experts.one_per_employer", 1, "count", PLATFORM.art(),
+        "同一工作单位的专家在同一评标委员会中至多一名；1 为启用",
+        "At most one expert from any one employer on a committee; 1 = on", "C")
+_define("experts.avoid_same_initiator_days", 90, "days", PLATFORM.art(),
+        "专家在此天数内评审过同一招标人/采购人的项目的，本次回避；0 为不启用",
+        "Experts who served the same initiator within this many days step aside; 0 = off",
+        "C")
 # fmt: on
 
 
