@@ -71,12 +71,52 @@ def cmd_worker(args: argparse.Namespace) -> int:
 def cmd_demo(args: argparse.Namespace) -> int:
     from ggzy import demo
 
+    if args.words:
+        return _run_scenario(args.words)
     if args.if_empty and demo.has_data():
         print("已有数据，未重新载入演示数据 / database not empty: demo data not loaded again")
     else:
         demo.load(progress=print)
     demo.print_logins()
     return 0
+
+
+def _run_scenario(words: list[str]) -> int:
+    from ggzy import demo
+    from ggzy.demo.scenarios import SCENARIOS
+
+    if len(words) != 2 or words[0] != "scenario" or words[1] not in SCENARIOS:
+        print(f"用法 / usage: ggzy demo scenario {{{'|'.join(SCENARIOS)}}}", file=sys.stderr)
+        return 2
+    if not demo.has_data():
+        demo.load(progress=print)
+    return 0 if SCENARIOS[words[1]](print) else 1
+
+
+def cmd_experts_verify(args: argparse.Namespace) -> int:
+    from ggzy.experts.models import DrawAttempt
+    from ggzy.experts.verification import verify_attempt
+
+    attempts = DrawAttempt.objects.select_related("request").order_by("request_id", "number")
+    if not args.all:
+        if args.draw_id is None:
+            print("给出抽取申请编号或 --all / give a draw id or --all", file=sys.stderr)
+            return 2
+        attempts = attempts.filter(request_id=args.draw_id)
+    failed = checked = 0
+    for attempt in attempts:
+        verdict = verify_attempt(attempt)
+        checked += 1
+        status = "一致 ok" if verdict.ok else "不一致 FAILED"
+        print(f"抽取 #{attempt.request_id} 第 {attempt.number} 次（{attempt.status}）：{status}")
+        for problem in verdict.problems:
+            print(f"    {problem}")
+        failed += not verdict.ok
+    if checked == 0:
+        print("没有可复核的抽取 / no draws to verify", file=sys.stderr)
+        return 2 if not args.all else 0
+    print(f"复核 {checked} 次抽取，{failed} 次不一致 / {checked} verified, {failed} failed")
+    return 1 if failed else 0
 
 
 def cmd_createadmin(args: argparse.Namespace) -> int:
@@ -203,6 +243,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = add("demo", cmd_demo, "load the demo data (idempotent) and print the demo logins")
     p.add_argument("--if-empty", action="store_true", help="load only into an empty database")
+    p.add_argument("words", nargs="*", help="scenario NAME: run a demo scenario, e.g. expert-draw")
 
     p = add("createadmin", cmd_createadmin, "create a platform administrator")
     p.add_argument("--username")
@@ -235,6 +276,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--suite", choices=["gm", "intl"])
     p.add_argument("--ca-dir", help="directory of the development CA (default var/ca)")
     p.add_argument("--out", default=".", help="where to write the certificate and key")
+
+    experts = sub.add_parser("experts", help="the expert pool").add_subparsers(
+        dest="experts_command", required=True
+    )
+    p = experts.add_parser("verify-draw", help="re-run draws from their records")
+    p.set_defaults(handler=cmd_experts_verify)
+    p.add_argument("draw_id", nargs="?", type=int)
+    p.add_argument("--all", action="store_true")
 
     p = add("otp-code", cmd_otp_code, "print a demo user's current TOTP code")
     p.add_argument("username")

@@ -11,6 +11,7 @@ from ggzy.catalogue.datafile import HUNAN_2019
 from ggzy.catalogue.services import load_catalogue_file
 
 from .entities import DEMO_ENTITIES, load_entities
+from .experts import load_experts
 from .organisations import load_organisations
 
 DEMO_PREFIX = "demo_"
@@ -24,7 +25,6 @@ STAFF = [
     ("demo_supervisor", Role.SUPERVISOR, "湖南省住房和城乡建设厅", "王强（住建监督）"),
     ("demo_supervisor_gp", Role.SUPERVISOR, "湖南省财政厅", "赵丽（政府采购监督）"),
     ("demo_oversight", Role.OVERSIGHT, "湖南省纪委监委", "陈平（纪检监察）"),
-    ("demo_expert", Role.EXPERT, None, "周文（评标专家）"),
 ]
 
 ENTITY_ROLES = {
@@ -73,6 +73,8 @@ def load(progress: Callable[[str], object] = print) -> None:
     created = load_entities(
         reviewer=users["demo_centre"], password=DEMO_PASSWORD, progress=progress
     )
+    experts = load_experts(staff=users["demo_centre"], password=DEMO_PASSWORD)
+    progress(f"  专家库：新建专家 {experts} 名 / expert pool: {experts} new experts")
     progress(f"演示数据就绪：新建市场主体 {created} 个 / demo data ready ({created} new entities)")
 
 
@@ -91,6 +93,7 @@ def print_logins() -> None:
     for username, label in ENTITY_ROLES.items():
         if User.objects.filter(username=username).exists():
             print(f"  {username:<20} {label}")
+    print(f"  {'demo_expert':<20} 评标评审专家 expert")
     others = sum(1 for e in DEMO_ENTITIES if e.username not in ENTITY_ROLES)
     print(f"  demo_b01…demo_b23, demo_a01…, demo_i01  另有 {others} 个市场主体账号")
     print(f"  ({others} more entity accounts)")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from ggzy.accounts.models import Industry, Level, Organisation, Region
+from ggzy.kernel.ids import make_uscc
 
 REGIONS = [
     ("430000", "湖南省", Level.PROVINCE, None),
@@ -63,7 +64,7 @@ def load_organisations() -> dict[str, Organisation]:
                 "parent": orgs.get(parent) if parent else None,
             },
         )
-    for name, code, industry in DEPARTMENTS:
+    for i, (name, code, industry) in enumerate(DEPARTMENTS, start=1):
         orgs[name], _ = Organisation.objects.get_or_create(
             name=name,
             defaults={
@@ -71,6 +72,8 @@ def load_organisations() -> dict[str, Organisation]:
                 "region_id": code,
                 "level": _level(code),
                 "industry": industry,
+                # 11: an organ of state (机关), as registered by the staffing authority.
+                "uscc": make_uscc("1", "1", code, f"GW{i:06d}"),
             },
         )
     for name, code in OVERSIGHT:

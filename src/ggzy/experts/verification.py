@@ -14,7 +14,7 @@ from ggzy.kernel.errors import DomainError
 
 from . import beacon, drawing, sealing
 from .models import DrawAttempt, RandomnessParty
-from .services.draw import _aad, compute, result_digest, result_of
+from .services.draw import compute, result_digest, result_of, seal_aad
 
 
 @dataclass
@@ -70,7 +70,7 @@ def verify_attempt(attempt: DrawAttempt) -> Verdict:
         problems.append("种子重算不一致 / the recomputed seed differs")
     result = result_of(selection)
     try:
-        sealed = sealing.unseal(attempt.sealed_result, _aad(attempt))
+        sealed = sealing.unseal(attempt.sealed_result, seal_aad(attempt))
     except (DomainError, ValueError):
         problems.append("密封结果无法解开 / the sealed result cannot be opened")
         return verdict

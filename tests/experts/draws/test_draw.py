@@ -18,7 +18,7 @@ pytestmark = pytest.mark.django_db
 
 
 def drawn_ids(attempt: DrawAttempt) -> list[int]:
-    result = sealing.unseal(attempt.sealed_result, draw._aad(attempt))
+    result = sealing.unseal(attempt.sealed_result, draw.seal_aad(attempt))
     return [i for ids in result["buckets"].values() for i in ids]  # type: ignore[index]
 
 
@@ -212,7 +212,7 @@ def test_an_altered_record_fails_verification(manual_clock, pool, request_for, t
         attempt.reveals[key] = "00" * 32
     else:
         others = sealing.seal(
-            {"buckets": {"main:A0801": [1, 2, 3, 4, 5]}, "venues": []}, draw._aad(attempt)
+            {"buckets": {"main:A0801": [1, 2, 3, 4, 5]}, "venues": []}, draw.seal_aad(attempt)
         )
         attempt.sealed_result = others
     attempt.save()
@@ -241,3 +241,21 @@ def test_every_attempt_counts_in_the_ledger(manual_clock, pool, request_for) -> 
     with pytest.raises(Exception):  # noqa: B017 — a second initial draw is refused
         draw.draw(user=request.created_by, request_id=request.pk)
     assert DrawAttempt.objects.count() == 1
+
+
+def test_cli_verify_all_fails_on_an_altered_record(manual_clock, pool, request_for, capsys) -> None:
+    import argparse
+
+    from ggzy.cli import cmd_experts_verify
+
+    request = request_for()
+    attempt = draw.draw(user=request.created_by, request_id=request.pk)
+    args = argparse.Namespace(all=True, draw_id=None)
+    assert cmd_experts_verify(args) == 0
+    assert "1 verified, 0 failed" in capsys.readouterr().out
+    DrawAttempt.objects.filter(pk=attempt.pk).update(seed="00" * 32)
+    attempt.refresh_from_db()
+    attempt.snapshot["exclusions"].append({"expert": 1, "rule": "x", "reason_zh": "", "reason_en": ""})
+    attempt.save(update_fields=["snapshot"])
+    assert cmd_experts_verify(args) == 1
+    assert "FAILED" in capsys.readouterr().out

@@ -516,11 +516,11 @@ def _venue_for(request: DrawRequest, venue_key: str) -> Venue:
     index = int(venue_key.removeprefix("secondary-")) - 1
     first = request.attempts.filter(supplementary=False, status=DrawAttempt.Status.DRAWN).first()
     assert first is not None
-    venues = sealing.unseal(first.sealed_result, _aad(first))["venues"]  # type: ignore[index]
+    venues = sealing.unseal(first.sealed_result, seal_aad(first))["venues"]  # type: ignore[index]
     return Venue.objects.get(pk=venues[index])
 
 
-def _aad(attempt: DrawAttempt) -> bytes:
+def seal_aad(attempt: DrawAttempt) -> bytes:
     return f"draw:{attempt.request_id}:{attempt.number}".encode()
 
 
@@ -549,7 +549,7 @@ def _finish(attempt_id: int, reveals: dict[str, str], actor: str) -> DrawAttempt
     result = result_of(selection)
     now = clock.now()
     attempt.reveals, attempt.seed = reveals, seed.hex()
-    attempt.sealed_result = sealing.seal(result, _aad(attempt))
+    attempt.sealed_result = sealing.seal(result, seal_aad(attempt))
     attempt.result_digest = result_digest(alg, seed, result)
     attempt.status, attempt.drawn_at = DrawAttempt.Status.DRAWN, now
     attempt.save()
@@ -761,7 +761,7 @@ def publish_reveals(*, user: User, request_id: int) -> DrawRequest:
                 "attempt": attempt.number,
                 "reveals": attempt.reveals,
                 "seed": attempt.seed,
-                "result": sealing.unseal(attempt.sealed_result, _aad(attempt)),
+                "result": sealing.unseal(attempt.sealed_result, seal_aad(attempt)),
             },
         )
     return request
