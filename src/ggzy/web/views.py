@@ -9,6 +9,7 @@ from ggzy.catalogue.selectors import workspace_context as catalogue_workspace
 from ggzy.core.models import Checkpoint, LedgerEntry, LedgerHead
 from ggzy.entities.selectors import public_stats
 from ggzy.entities.selectors import workspace_context as entities_workspace
+from ggzy.experts.selectors.pool import workspace_context as experts_workspace
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -24,7 +25,11 @@ def home(request: HttpRequest) -> HttpResponse:
 @login_required
 def workspace(request: HttpRequest) -> HttpResponse:
     user: User = request.user  # type: ignore[assignment]
-    context = {**entities_workspace(user), **catalogue_workspace(user)}
+    context = {
+        **entities_workspace(user),
+        **catalogue_workspace(user),
+        **experts_workspace(user),
+    }
     return render(request, "web/workspace.html", context)
 
 

@@ -255,7 +255,9 @@ def test_cli_verify_all_fails_on_an_altered_record(manual_clock, pool, request_f
     assert "1 verified, 0 failed" in capsys.readouterr().out
     DrawAttempt.objects.filter(pk=attempt.pk).update(seed="00" * 32)
     attempt.refresh_from_db()
-    attempt.snapshot["exclusions"].append({"expert": 1, "rule": "x", "reason_zh": "", "reason_en": ""})
+    attempt.snapshot["exclusions"].append(
+        {"expert": 1, "rule": "x", "reason_zh": "", "reason_en": ""}
+    )
     attempt.save(update_fields=["snapshot"])
     assert cmd_experts_verify(args) == 1
     assert "FAILED" in capsys.readouterr().out
