@@ -10,6 +10,8 @@ from ggzy.accounts.otp import device_for
 from ggzy.kernel import clock
 from ggzy.workcalendar.services import clear_cache
 
+pytest_plugins = ["tests.fixtures.draws"]
+
 START = datetime(2026, 11, 23, 9, 0, tzinfo=clock.SHANGHAI)
 
 

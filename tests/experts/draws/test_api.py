@@ -8,8 +8,7 @@ from django.test import Client
 from ggzy.accounts.models import Role, User
 from ggzy.accounts.services import create_token
 from ggzy.experts.models import Invitation
-
-from .conftest import AGENT, INITIATOR
+from tests.fixtures.draws import AGENT, INITIATOR
 
 pytestmark = pytest.mark.django_db
 

@@ -11,8 +11,7 @@ from ggzy.experts.models import DrawAttempt, ExpertStatus, Invitation, Randomnes
 from ggzy.experts.services import draw
 from ggzy.experts.verification import verify_attempt
 from ggzy.kernel.errors import Forbidden, InvalidInput, RuleViolation
-
-from .conftest import AGENT, INITIATOR, SUPERVISOR_USCC
+from tests.fixtures.draws import AGENT, INITIATOR, SUPERVISOR_USCC
 
 pytestmark = pytest.mark.django_db
 
@@ -39,16 +38,16 @@ def test_a_draw_invites_the_committee_and_verifies(manual_clock, pool, request_f
 
 
 def test_excluded_experts_are_listed_with_reasons_and_never_drawn(
-    manual_clock, pool, make_expert, request_for
+    manual_clock, pool, draw_expert, request_for
 ) -> None:
     bad = [
-        make_expert(employer_uscc=INITIATOR),
-        make_expert(employer_uscc=AGENT),
-        make_expert(employer_uscc=SUPERVISOR_USCC),
-        make_expert(status=ExpertStatus.BLACKLISTED),
-        make_expert(status=ExpertStatus.SUSPENDED),
-        make_expert(years_of_practice=3),
-        make_expert(declared_conflicts=[INITIATOR]),
+        draw_expert(employer_uscc=INITIATOR),
+        draw_expert(employer_uscc=AGENT),
+        draw_expert(employer_uscc=SUPERVISOR_USCC),
+        draw_expert(status=ExpertStatus.BLACKLISTED),
+        draw_expert(status=ExpertStatus.SUSPENDED),
+        draw_expert(years_of_practice=3),
+        draw_expert(declared_conflicts=[INITIATOR]),
     ]
     request = request_for()
     attempt = draw.draw(user=request.created_by, request_id=request.pk)
@@ -96,12 +95,12 @@ def test_confirmations_complete_the_request(manual_clock, pool, request_for) -> 
     assert request.status == "complete"
 
 
-def test_too_few_eligible_says_how_many_and_why(manual_clock, make_expert, request_for) -> None:
+def test_too_few_eligible_says_how_many_and_why(manual_clock, draw_expert, request_for) -> None:
     for _ in range(3):
-        make_expert("A0801")
-    make_expert("A0801", employer_uscc=INITIATOR)
+        draw_expert("A0801")
+    draw_expert("A0801", employer_uscc=INITIATOR)
     for _ in range(2):
-        make_expert("A0802")
+        draw_expert("A0802")
     request = request_for()
     indexes = list(RandomnessParty.objects.values_list("next_index", flat=True))
     with pytest.raises(InvalidInput) as caught:

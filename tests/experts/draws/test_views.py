@@ -7,8 +7,7 @@ from django.test import Client
 
 from ggzy.accounts.models import Role, User
 from ggzy.experts.models import DrawRequest, Invitation
-
-from .conftest import INITIATOR
+from tests.fixtures.draws import INITIATOR
 
 pytestmark = pytest.mark.django_db
 
