@@ -8,13 +8,12 @@ replacement is ``services.draw``.
 
 Seats are random but checkable: ``assign_seats`` takes the seed from its caller (the view
 or API passes ``secrets.token_bytes(32)``), derives the permutation deterministically with
-HMAC-SHA256, and records the seed's digest and the seat map in the ledger.
+the draw's generator (``experts.drawing``), and records the seed's digest and the seat map in the ledger.
 """
 
 from __future__ import annotations
 
 import hashlib
-import hmac
 from datetime import datetime
 
 from django.db import transaction
@@ -26,6 +25,7 @@ from ggzy.kernel import clock
 from ggzy.kernel.errors import Conflict, Forbidden, InvalidInput, NotFound
 from ggzy.kernel.text import clean_text
 
+from ..drawing import Generator
 from ..models import DrawRequest, Invitation
 
 MIN_SEED_BYTES = 16
@@ -135,23 +135,13 @@ def sign_in(
     return found
 
 
-def _uniform(key: bytes, label: bytes, bound: int) -> int:
-    """A uniform integer in [0, bound) from HMAC-SHA256(key, label || counter), by rejection."""
-    limit = (1 << 256) - (1 << 256) % bound
-    counter = 0
-    while True:
-        block = hmac.new(key, label + counter.to_bytes(4, "big"), hashlib.sha256).digest()
-        value = int.from_bytes(block, "big")
-        if value < limit:
-            return value % bound
-        counter += 1
-
-
 def permutation(seed: bytes, items: list[int]) -> list[int]:
-    """Fisher–Yates shuffle of ``items`` driven by ``seed``: deterministic, unbiased."""
+    """Fisher–Yates shuffle of ``items`` driven by ``seed``: deterministic, unbiased (the
+    draw's own generator, under the label "seats")."""
+    generator = Generator("sha256", seed, "seats")
     result = list(items)
     for i in range(len(result) - 1, 0, -1):
-        j = _uniform(seed, b"seat" + i.to_bytes(4, "big"), i + 1)
+        j = generator.below(i + 1)
         result[i], result[j] = result[j], result[i]
     return result
 
