@@ -8,7 +8,8 @@ replacement is ``services.draw``.
 
 Seats are random but checkable: ``assign_seats`` takes the seed from its caller (the view
 or API passes ``secrets.token_bytes(32)``), derives the permutation deterministically
-with the draw's generator (``experts.drawing``), and records the seed's digest and the seat map in the ledger.
+with the draw's generator (``experts.drawing``), and records the seed's digest and the
+seat map in the ledger.
 """
 
 from __future__ import annotations
