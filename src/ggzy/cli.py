@@ -119,6 +119,38 @@ def cmd_experts_verify(args: argparse.Namespace) -> int:
     return 1 if failed else 0
 
 
+def cmd_beacon_init(args: argparse.Namespace) -> int:
+    from ggzy.core.services import ledger_alg
+    from ggzy.experts.beacon import Chain
+
+    out = Path(args.out)
+    if out.exists():
+        print(f"{out} 已存在，不覆盖 / exists: not overwritten", file=sys.stderr)
+        return 2
+    chain = Chain.create(args.alg or ledger_alg(), args.length)
+    out.write_text(chain.to_json())
+    out.chmod(0o600)
+    print(f"链锚 / anchor: {chain.anchor}  ({chain.alg}, {chain.length})")
+    print("请妥善保管该文件，只在本单位的机器上运行 `ggzy beacon serve`。")
+    print("Keep this file on your own machine only and run `ggzy beacon serve` there.")
+    return 0
+
+
+def cmd_beacon_serve(args: argparse.Namespace) -> int:
+    from ggzy.experts.beacon_server import Releaser, make_server
+
+    chain = Path(args.chain)
+    releaser = Releaser(chain, Path(args.log or f"{chain}.log"))
+    server = make_server(releaser, args.host, args.port)
+    print(f"随机数贡献服务 / randomness party on http://{args.host}:{args.port}/")
+    print(f"链锚 / anchor {releaser.describe()['anchor']}, 已释放 / released {releaser.last_index}")
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        server.shutdown()
+    return 0
+
+
 def cmd_createadmin(args: argparse.Namespace) -> int:
     from ggzy.accounts.models import Role, User
 
@@ -284,6 +316,21 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(handler=cmd_experts_verify)
     p.add_argument("draw_id", nargs="?", type=int)
     p.add_argument("--all", action="store_true")
+
+    beacon = sub.add_parser("beacon", help="a randomness party's hash chain").add_subparsers(
+        dest="beacon_command", required=True
+    )
+    p = beacon.add_parser("init", help="create a hash chain and print its anchor")
+    p.set_defaults(handler=cmd_beacon_init)
+    p.add_argument("--out", required=True)
+    p.add_argument("--length", type=int, default=100_000)
+    p.add_argument("--alg", choices=["sm3", "sha256"])
+    p = beacon.add_parser("serve", help="release the chain's secrets in order over HTTP")
+    p.set_defaults(handler=cmd_beacon_serve)
+    p.add_argument("--chain", required=True)
+    p.add_argument("--log")
+    p.add_argument("--host", default="127.0.0.1")
+    p.add_argument("--port", type=int, default=8765)
 
     p = add("otp-code", cmd_otp_code, "print a demo user's current TOTP code")
     p.add_argument("username")

@@ -8,20 +8,23 @@ anchor. Since the anchor fixes the whole chain, a party cannot choose its value 
 the others'; since ``s_i`` cannot be computed from ``s_{i-1}``, nobody can predict the next
 value. One honest party among them is enough for an unpredictable, unsteerable seed.
 
-A party's secret lives with the party: ``FileSource`` reads it from a file the party keeps
-(on the demo machine, under var/beacons/). A network source, so that each party's secret
-stays on that party's own machine, is not built yet (see docs/expert-draw.md).
+A party's secret lives with the party. In production each party runs ``ggzy beacon serve``
+on its own machine (``experts.beacon_server``) and the platform asks it over HTTP
+(``HttpSource``); ``FileSource`` reads a chain file directly, as the demo does with files
+under var/beacons/.
 """
 
 from __future__ import annotations
 
 import json
 import secrets
+import urllib.request
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Protocol
 
-from ggzy.kernel.errors import InvalidInput
+from ggzy.kernel.errors import Conflict, InvalidInput
 from ggzy.kernel.ledger import hash_function
 
 
@@ -30,6 +33,10 @@ def walk(alg: str, value: bytes, steps: int) -> bytes:
     for _ in range(steps):
         value = h(value)
     return value
+
+
+STRIDE = 256
+_MARKS: dict[Chain, dict[int, bytes]] = {}
 
 
 @dataclass(frozen=True)
@@ -46,6 +53,19 @@ class Chain:
     def anchor(self) -> str:
         return walk(self.alg, self.top, self.length).hex()
 
+    def _marks(self) -> dict[int, bytes]:
+        """The top and every STRIDE-th element, computed once per chain, so that a release
+        costs at most STRIDE hashes."""
+        marks = _MARKS.get(self)
+        if marks is None:
+            h, value, marks = hash_function(self.alg), self.top, {self.length: self.top}
+            for index in range(self.length - 1, 0, -1):
+                value = h(value)
+                if index % STRIDE == 0:
+                    marks[index] = value
+            _MARKS[self] = marks
+        return marks
+
     def element(self, index: int) -> str:
         if not 1 <= index <= self.length:
             raise InvalidInput(
@@ -53,7 +73,8 @@ class Chain:
                 f"the hash chain is used up or the index is invalid ({index}/{self.length})",
                 code="beacon_exhausted",
             )
-        return walk(self.alg, self.top, self.length - index).hex()
+        above = min(index + (-index) % STRIDE, self.length)
+        return walk(self.alg, self._marks()[above], above - index).hex()
 
     def to_json(self) -> str:
         return json.dumps({"alg": self.alg, "length": self.length, "top": self.top.hex()})
@@ -82,12 +103,39 @@ class FileSource:
     path: Path
 
     def release(self, index: int, purpose: str) -> str:
-        return Chain.from_json(self.path.read_text()).element(index)
+        return _load(self.path, self.path.stat().st_mtime_ns).element(index)
+
+
+@lru_cache(maxsize=16)
+def _load(path: Path, mtime_ns: int) -> Chain:
+    return Chain.from_json(path.read_text())
+
+
+@dataclass(frozen=True)
+class HttpSource:
+    url: str
+
+    def release(self, index: int, purpose: str) -> str:
+        body = json.dumps({"index": index, "purpose": purpose}).encode()
+        request = urllib.request.Request(  # noqa: S310 — an http(s) URL registered by the centre
+            self.url, data=body, headers={"Content-Type": "application/json"}, method="POST"
+        )
+        try:
+            with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310
+                return str(json.loads(response.read())["value"])
+        except (OSError, ValueError, KeyError) as exc:
+            raise Conflict(
+                f"随机数贡献方服务 {self.url} 未能提供第 {index} 个随机数：{exc}",
+                f"the randomness party at {self.url} did not release secret #{index}: {exc}",
+                code="beacon_unreachable",
+            ) from None
 
 
 def source_for(endpoint: str) -> Source:
     if endpoint.startswith("file:"):
         return FileSource(Path(endpoint.removeprefix("file:")))
+    if endpoint.startswith(("https://", "http://")):
+        return HttpSource(endpoint)
     raise InvalidInput(
         f"无法识别的贡献服务地址：{endpoint}",
         f"unknown contribution endpoint: {endpoint}",
