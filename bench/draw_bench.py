@@ -468,12 +468,14 @@ def baseline_commits(n: int) -> list[float]:
 
 
 def baseline_candidate_sql(code: str, repeat: int) -> tuple[list[float], int]:
-    """The exact SQL ``eligibility.candidates`` sends, on a raw cursor (rows as tuples)."""
+    """The plain fetch of one specialty's pool (main specialty only) on a raw cursor."""
     from django.db import connection
 
-    from ggzy.experts.eligibility import candidates
+    from ggzy.experts.models import Expert, Specialty
 
-    sql, params = candidates(code, "works").query.sql_with_params()  # type: ignore[attr-defined]
+    codes = list(Specialty.objects.filter(code__startswith=code).values_list("code", flat=True))
+    query = Expert.objects.filter(main_specialty_id__in=codes, in_comprehensive_pool=True)
+    sql, params = query.values_list("id", "employer_uscc").query.sql_with_params()
     times, rows = [], 0
     for _ in range(repeat):
         start = time.perf_counter()
@@ -546,14 +548,14 @@ def make_request(world: dict[str, Any], i: int, rng: random.Random) -> Any:
 
 
 def install_phases() -> Phases:
-    from ggzy.experts import drawing, notify, sealing
+    from ggzy.experts import drawing, eligibility, notify, sealing
     from ggzy.experts.services import draw as draw_service
 
     phases = Phases()
     phases.wrap(draw_service, "_start", "1 _start (tx: screen, snapshot, ledger)")
     phases.wrap(draw_service, "_snapshot", "1.1  _snapshot (candidates + screen)")
-    phases.wrap(draw_service, "candidates", "1.1.1  candidates() query → models", materialise=True)
-    phases.wrap(draw_service, "screen", "1.1.2  screen() (2 queries + rules)")
+    phases.wrap(draw_service, "candidates", "1.1.1  candidates() queries", materialise=True)
+    phases.wrap(eligibility.Screening, "split", "1.1.2  Screening.split (rules)")
     phases.wrap(drawing, "snapshot_digest", "1.2  snapshot_digest (canonical JSON)")
     phases.wrap(draw_service, "_collect", "2 _collect (hash-chain reveals)")
     phases.wrap(draw_service, "_finish", "3 _finish (tx: select, seal, invite)")

@@ -31,7 +31,7 @@ from ggzy.kernel.ledger import canonical_json, hash_function
 from ggzy.kernel.text import clean_text
 
 from .. import beacon, drawing, notify, sealing
-from ..eligibility import Context, candidates, screen
+from ..eligibility import Context, Screening, candidates
 from ..models import (
     DrawAttempt,
     DrawMode,
@@ -311,12 +311,10 @@ def _snapshot(
     request: DrawRequest, needs: Sequence[Requirement], venue_pool: Sequence[int]
 ) -> dict[str, Any]:
     ctx = _context(request)
-    buckets, exclusions, seen = [], {}, {}
+    screening = Screening(ctx)
+    buckets, exclusions = [], {}
     for need in needs:
-        pool = list(candidates(need.specialty, ctx.procedure_family))
-        eligible, excluded = screen(pool, ctx)
-        for e in eligible:
-            seen[e.pk] = e.employer_uscc
+        eligible, excluded = screening.split(candidates(need.specialty, ctx.procedure_family))
         for x in excluded:
             exclusions[x.expert] = x.as_dict()
         buckets.append(
@@ -539,8 +537,17 @@ def _invitation_message(invitation: Invitation) -> notify.Message:
 
 
 @transaction.atomic
-def _finish(attempt_id: int, reveals: dict[str, str], actor: str) -> DrawAttempt:
-    attempt = DrawAttempt.objects.select_for_update().select_related("request").get(pk=attempt_id)
+def _finish(attempt: DrawAttempt, reveals: dict[str, str], actor: str) -> DrawAttempt:
+    """``attempt`` is the one ``_start`` returned, snapshot in memory: only its status is
+    read back (under a lock), not the snapshot, which can run to a megabyte."""
+    status = (
+        DrawAttempt.objects.select_for_update()
+        .filter(pk=attempt.pk)
+        .values_list("status", flat=True)
+        .get()
+    )
+    if status != DrawAttempt.Status.STARTED:
+        raise Conflict("该次抽取已结束", "this draw attempt is over", code="attempt_over")
     alg = ledger_alg()
     try:
         seed, selection = compute(attempt, reveals, alg)
@@ -552,13 +559,16 @@ def _finish(attempt_id: int, reveals: dict[str, str], actor: str) -> DrawAttempt
     attempt.sealed_result = sealing.seal(result, seal_aad(attempt))
     attempt.result_digest = result_digest(alg, seed, result)
     attempt.status, attempt.drawn_at = DrawAttempt.Status.DRAWN, now
-    attempt.save()
+    attempt.save(
+        update_fields=["reveals", "seed", "sealed_result", "result_digest", "status", "drawn_at"]
+    )
     request = attempt.request
     keys = {b["key"]: b["venue"] for b in attempt.snapshot["buckets"]}
+    invitations = []
     for bucket, ids in selection.chosen.items():
         venue = _venue_for(request, keys[bucket])
-        for expert in Expert.objects.filter(pk__in=ids).select_related("user"):
-            invitation = Invitation.objects.create(
+        invitations += [
+            Invitation(
                 attempt=attempt,
                 request=request,
                 expert=expert,
@@ -568,7 +578,10 @@ def _finish(attempt_id: int, reveals: dict[str, str], actor: str) -> DrawAttempt
                 notified_at=now,
                 reply_by=now + timedelta(minutes=request.reply_minutes),
             )
-            notify.send(_invitation_message(invitation))
+            for expert in Expert.objects.filter(pk__in=ids).select_related("user")
+        ]
+    for invitation in Invitation.objects.bulk_create(invitations):
+        notify.send(_invitation_message(invitation))
     record(
         "expert.drawn",
         subject=_subject(request),
@@ -610,7 +623,7 @@ def _run(
         request_id, needs, supplementary=supplementary, actor=actor, venue_count=venue_count
     )
     try:
-        return _finish(attempt.pk, _collect(attempt), actor)
+        return _finish(attempt, _collect(attempt), actor)
     except Exception as exc:
         _abandon(attempt.pk, exc, actor)
         raise
