@@ -12,16 +12,22 @@ anyone whose employer already has a member.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
-from ggzy.kernel.ledger import canonical_json, hash_function
+from ggzy.kernel.ledger import hash_function
 
 DOMAIN = b"ggzy-expert-draw/1"
 
 
 def snapshot_digest(alg: str, snapshot: object) -> str:
-    return hash_function(alg)(canonical_json(snapshot).encode()).hex()
+    """The digest of the snapshot's canonical JSON. A snapshot holds only JSON's own types
+    (ints, strings, booleans, lists, objects), for which ``json.dumps`` with sorted keys is
+    exactly ``canonical_json`` — without its walk over every value looking for floats."""
+    text = json.dumps(snapshot, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return hash_function(alg)(text.encode()).hex()
 
 
 def draw_seed(
@@ -59,8 +65,7 @@ class Generator:
                 return value % n
 
 
-@dataclass(frozen=True)
-class Candidate:
+class Candidate(NamedTuple):
     expert_id: int
     employer: str
 

@@ -56,13 +56,24 @@ class Candidate(NamedTuple):
     declared_conflicts: list[str]
 
 
-_FIELDS = ("id", "employer_uscc", "status", "years_of_practice", "declared_conflicts")
+_FIELDS = ("id", "employer_uscc", "status", "years_of_practice")
 
 
-def candidates(specialty: str, family: str) -> list[Candidate]:
+def _declared_conflicts() -> dict[int, list[str]]:
+    """The few experts who declared conflicts, read apart from the candidate rows: decoding
+    a JSON value for every candidate would cost more than the whole query."""
+    return dict(
+        Expert.objects.exclude(declared_conflicts=[]).values_list("id", "declared_conflicts")
+    )
+
+
+def candidates(
+    specialty: str, family: str, conflicts: dict[int, list[str]] | None = None
+) -> list[Candidate]:
     """Experts in the right pool whose main or other specialty falls under ``specialty``,
     by id. Two index-driven queries (main specialty; other specialties) rather than one
     OR over a join, which makes both databases scan the whole pool."""
+    declared = _declared_conflicts() if conflicts is None else conflicts
     codes = list(
         Specialty.objects.filter(code__startswith=specialty).values_list("code", flat=True)
     )
@@ -72,8 +83,10 @@ def candidates(specialty: str, family: str) -> list[Candidate]:
     )
     found: dict[int, Candidate] = {}
     for query in (Q(main_specialty_id__in=codes), Q(pk__in=others)):
-        for row in Expert.objects.filter(pool & query).values_list(*_FIELDS):
-            found[row[0]] = Candidate(row[0], row[1], row[2], row[3], row[4] or [])
+        for pk, employer, status, years in Expert.objects.filter(pool & query).values_list(
+            *_FIELDS
+        ):
+            found[pk] = Candidate(pk, employer, status, years, declared.get(pk) or [])
     return [found[k] for k in sorted(found)]
 
 
@@ -126,6 +139,7 @@ class Screening:
         self.leave = _on_leave(ctx.opening_day)
         self.served = _served_initiator(ctx.initiator, self.settings.same_initiator_days)
         self.interested = {ctx.initiator, ctx.agent, *ctx.bidders} - {""}
+        self.declared = _declared_conflicts()
 
     def split(self, experts: list[Candidate]) -> tuple[list[Candidate], list[Exclusion]]:
         eligible: list[Candidate] = []

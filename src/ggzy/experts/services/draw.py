@@ -312,9 +312,11 @@ def _snapshot(
 ) -> dict[str, Any]:
     ctx = _context(request)
     screening = Screening(ctx)
+    conflicts = screening.declared
     buckets, exclusions = [], {}
     for need in needs:
-        eligible, excluded = screening.split(candidates(need.specialty, ctx.procedure_family))
+        pool = candidates(need.specialty, ctx.procedure_family, conflicts)
+        eligible, excluded = screening.split(pool)
         for x in excluded:
             exclusions[x.expert] = x.as_dict()
         buckets.append(
