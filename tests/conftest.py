@@ -10,7 +10,7 @@ from ggzy.accounts.otp import device_for
 from ggzy.kernel import clock
 from ggzy.workcalendar.services import clear_cache
 
-pytest_plugins = ["tests.fixtures.draws"]
+pytest_plugins = ["tests.fixtures.draws", "tests.fixtures.tendering"]
 
 START = datetime(2026, 11, 23, 9, 0, tzinfo=clock.SHANGHAI)
 

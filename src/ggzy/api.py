@@ -15,9 +15,11 @@ from ggzy.accounts.api import router as accounts_router
 from ggzy.accounts.auth import api_auth
 from ggzy.catalogue.api import router as catalogue_router
 from ggzy.core.api import router as ledger_router
+from ggzy.deposits.api import router as deposits_router
 from ggzy.entities.api import router as entities_router
 from ggzy.experts.api import router as experts_router
 from ggzy.kernel.errors import DomainError
+from ggzy.tendering.api import router as tendering_router
 
 api = NinjaAPI(
     title="ggzy API",
@@ -95,3 +97,5 @@ api.add_router("/accounts", accounts_router)
 api.add_router("/entities", entities_router)
 api.add_router("/catalogue", catalogue_router)
 api.add_router("/experts", experts_router)
+api.add_router("/tendering", tendering_router)
+api.add_router("/deposits", deposits_router)

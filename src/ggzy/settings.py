@@ -59,6 +59,8 @@ INSTALLED_APPS = [
     "ggzy.entities",
     "ggzy.catalogue",
     "ggzy.experts",
+    "ggzy.tendering",
+    "ggzy.deposits",
     "ggzy.web",
 ]
 
@@ -105,12 +107,23 @@ DATABASES = {
     "default": dj_database_url.parse(os.environ.get("DATABASE_URL") or DEFAULT_SQLITE),
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    DATABASES["default"]["ENGINE"] = "ggzy.core.sqlite"  # writers queue in-process
     DATABASES["default"]["OPTIONS"] = {
         # IMMEDIATE: a write transaction takes the lock at BEGIN, so the read-then-append
         # of the ledger head cannot race between two connections.
         "transaction_mode": "IMMEDIATE",
         "timeout": 30,
-        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        "init_command": "PRAGMA synchronous=NORMAL;",
+    }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # Under ASGI every request runs on a thread of its own, so per-thread persistent
+    # connections would pile up past max_connections; a pool bounds them instead.
+    DATABASES["default"]["OPTIONS"] = {
+        "pool": {
+            "min_size": 2,
+            "max_size": int(os.environ.get("GGZY_DB_POOL_SIZE", "20")),
+            "timeout": 30,
+        }
     }
 if test_db := os.environ.get("GGZY_TEST_DB"):
     # Lets several test runs share one PostgreSQL server without clashing.
@@ -205,3 +218,4 @@ GGZY_TRUST_DEV_CA = _env_bool("GGZY_TRUST_DEV_CA", True)
 GGZY_UPLOAD_MAX_BYTES = int(os.environ.get("GGZY_UPLOAD_MAX_BYTES", str(10 * 1024 * 1024)))
 GGZY_WORKER_INTERVAL = float(os.environ.get("GGZY_WORKER_INTERVAL", "5"))
 GGZY_QUALIFICATION_WARNING_DAYS = int(os.environ.get("GGZY_QUALIFICATION_WARNING_DAYS", "30"))
+GGZY_BID_MAX_BYTES = int(os.environ.get("GGZY_BID_MAX_BYTES", str(4 * 1024**3)))

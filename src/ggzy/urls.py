@@ -16,5 +16,7 @@ urlpatterns = [
     path("entities/", include("ggzy.entities.urls")),
     path("catalogue/", include("ggzy.catalogue.urls")),
     path("experts/", include("ggzy.experts.urls")),
+    path("tendering/", include("ggzy.tendering.urls")),
+    path("deposits/", include("ggzy.deposits.urls")),
     path("", include("ggzy.web.urls")),
 ]

@@ -76,6 +76,9 @@ def revoke_token(*, user: User, prefix: str) -> ApiToken:
     return token
 
 
+LAST_USED_RESOLUTION = timedelta(minutes=1)
+
+
 def authenticate_token(raw: str) -> ApiToken | None:
     """Return the live token for ``raw``, or None (unknown, revoked, expired or malformed)."""
     parts = raw.split("_", 2)
@@ -87,7 +90,9 @@ def authenticate_token(raw: str) -> ApiToken | None:
     now = clock.now()
     if token.revoked_at is not None or token.expires_at <= now or not token.user.is_active:
         return None
-    ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+    # "Last used" to the minute: not a database write on every request of a busy client.
+    if token.last_used_at is None or now - token.last_used_at >= LAST_USED_RESOLUTION:
+        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
     return token
 
 

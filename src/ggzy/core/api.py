@@ -8,6 +8,7 @@ from django.http import HttpRequest
 from ninja import Router, Schema
 
 from .models import Checkpoint, LedgerEntry
+from .platform_key import public_key
 from .selectors import inclusion_proof
 
 router = Router(tags=["ledger 数字见证账本"])
@@ -58,3 +59,9 @@ def list_checkpoints(request: HttpRequest) -> list[dict[str, Any]]:
         }
         for c in Checkpoint.objects.order_by("day")
     ]
+
+
+@router.get("/platform-key", auth=None)
+def platform_key(request: HttpRequest) -> dict[str, str]:
+    """The public key that signs receipts and opening records (平台签名公钥)."""
+    return public_key()

@@ -7,12 +7,14 @@ from collections.abc import Callable
 from datetime import timedelta
 
 from ggzy.accounts.models import Organisation, User
+from ggzy.core import sealing
 from ggzy.entities.models import MarketEntity
-from ggzy.experts import sealing
 from ggzy.experts.models import Expert, Invitation, RandomnessParty, Venue
 from ggzy.experts.services import draw, pool
 from ggzy.experts.verification import verify_attempt
 from ggzy.kernel import clock
+
+from .tender import tender_to_opening
 
 Print = Callable[[str], object]
 
@@ -99,4 +101,7 @@ def expert_draw(say: Print = print) -> bool:
     return ok
 
 
-SCENARIOS: dict[str, Callable[[Print], bool]] = {"expert-draw": expert_draw}
+SCENARIOS: dict[str, Callable[[Print], bool]] = {
+    "expert-draw": expert_draw,
+    "tender-to-opening": tender_to_opening,
+}

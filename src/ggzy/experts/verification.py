@@ -9,10 +9,11 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 
+from ggzy.core import sealing
 from ggzy.core.models import LedgerEntry
 from ggzy.kernel.errors import DomainError
 
-from . import beacon, drawing, sealing
+from . import beacon, drawing
 from .models import DrawAttempt, RandomnessParty
 from .services.draw import compute, result_digest, result_of, seal_aad
 

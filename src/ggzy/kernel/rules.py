@@ -440,6 +440,19 @@ _define("gp.contract_max_days", 30, "days", GP_LAW.art(46),
 _define("gp.contract_publication_max_working_days", 2, "working_days", GP_REG.art(50),
         "自政府采购合同签订之日起此工作日数内公告合同",
         "The contract is published within this many working days of signing", "P")
+_define("gp.tender_min_suppliers", 3, "count", GP_LAW.art(36),
+        "招标采购中符合专业条件或实质响应的供应商不足此数的，应予废标",
+        "A procurement tender with fewer qualified or responsive suppliers than this fails",
+        "P")
+_define("gp.single_source_min_suppliers", 1, "count", GP_LAW.art(31),
+        "单一来源采购只能从唯一供应商处采购",
+        "Single-source procurement buys from the one supplier", "P")
+_define("gp.open_tender_min_yuan", Decimal(4_000_000), "yuan", GP_REG.art(28),
+        "政府采购货物、服务的公开招标数额标准（由省级人民政府确定；此为可配置的默认值），"
+        "一个财政年度内同一品目以非公开招标方式多次采购累计超过此数的，属于化整为零",
+        "The open-tender threshold for procured goods and services (set by the province; a "
+        "configurable default): several non-open purchases of one item in a fiscal year that "
+        "together pass it are a split", "R")
 _define("gp.records_retention_min_years", 15, "years", GP_LAW.art(42),
         "采购文件自采购结束之日起至少保存此年数",
         "Procurement records are kept for at least this many years after the procurement",
@@ -528,6 +541,35 @@ _define("experts.avoid_same_initiator_days", 90, "days", PLATFORM.art(),
         "专家在此天数内评审过同一招标人/采购人的项目的，本次回避；0 为不启用",
         "Experts who served the same initiator within this many days step aside; 0 = off",
         "C")
+
+# --- Deposits (ggzy.deposits): 投标保证金与电子保函 ---------------------------------------
+_define("deposits.transfer_from_basic_account", 1, "count", REG.art(26),
+        "以转账方式提交的投标保证金应当从投标人的基本存款账户转出（条例适用于依法必须招标项目的"
+        "境内投标单位；平台对所有转账适用，可关闭）；1 为启用",
+        "A deposit paid by transfer must come from the bidder's basic deposit account (the "
+        "Regulation covers domestic bidders in must-tender projects; the platform applies it "
+        "to every transfer and it can be switched off); 1 = on", "P", configurable=True)
+_define("deposits.before_bid_deadline", 1, "count", PLATFORM.art(),
+        "投标保证金须在投标截止时间前到账（银行转账）或提交（电子保函）；1 为启用",
+        "A deposit must arrive (transfer) or be lodged (guarantee) before the bid deadline; "
+        "1 = on", "C")
+_define("deposits.guarantee_covers_bid_deadline", 1, "count", REG.art(26),
+        "投标保证金有效期应当与投标有效期一致：电子保函的有效期至少覆盖投标截止日；1 为启用",
+        "A deposit is valid as long as the bid: a guarantee must be valid at least through "
+        "the bid deadline date; 1 = on", "P", configurable=True)
+_define("deposits.refund_on_termination_max_days", 5, "days", REG.art(31),
+        "招标终止或因投标人不足而失败的，应当及时退还投标保证金及银行同期存款利息；平台以此日数为"
+        "“及时”的期限",
+        "When a tender is terminated or fails for lack of bidders the deposits are refunded "
+        "promptly with interest; the platform reads 'promptly' as within this many days", "C")
+_define("gp.deposit_refund_on_withdrawal_max_working_days", 5, "working_days", MOF_87.art(38),
+        "投标人在投标截止时间前撤回投标文件的，自收到书面撤回通知之日起此工作日数内退还投标保证金",
+        "A supplier withdrawing before the deadline gets the deposit back within this many "
+        "working days of the written notice", "R")
+_define("gp.deposit_refund_on_termination_max_working_days", 5, "working_days", MOF_87.art(29),
+        "终止招标（或废标）的，在终止采购活动后此工作日数内退还投标保证金及其孳息",
+        "When a procurement is terminated (or fails) the deposits are refunded with interest "
+        "within this many working days", "R")
 # fmt: on
 
 

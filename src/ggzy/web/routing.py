@@ -1,5 +1,9 @@
 """WebSocket routes (Channels). The opening and auction halls add theirs here."""
 
-from django.urls import URLPattern, URLResolver
+from django.urls import URLPattern, URLResolver, path
 
-websocket_urlpatterns: list[URLPattern | URLResolver] = []
+from ggzy.tendering.consumers import HallConsumer
+
+websocket_urlpatterns: list[URLPattern | URLResolver] = [
+    path("ws/tendering/lots/<int:lot_id>/hall/", HallConsumer.as_asgi()),
+]

@@ -4,9 +4,9 @@ from datetime import timedelta
 
 import pytest
 
+from ggzy.core import sealing
 from ggzy.core.models import LedgerEntry
 from ggzy.core.selectors import verify_ledger
-from ggzy.experts import sealing
 from ggzy.experts.models import DrawAttempt, ExpertStatus, Invitation, RandomnessParty
 from ggzy.experts.services import draw
 from ggzy.experts.verification import verify_attempt

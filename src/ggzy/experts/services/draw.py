@@ -23,6 +23,7 @@ from django.db.models import Max
 
 from ggzy.accounts.models import Organisation, User
 from ggzy.accounts.selectors import is_centre_staff
+from ggzy.core import sealing
 from ggzy.core.services import ledger_alg, record
 from ggzy.kernel import clock, rules
 from ggzy.kernel.errors import Conflict, DomainError, Forbidden, InvalidInput, NotFound
@@ -30,7 +31,7 @@ from ggzy.kernel.ids import validate_uscc
 from ggzy.kernel.ledger import canonical_json, hash_function
 from ggzy.kernel.text import clean_text
 
-from .. import beacon, drawing, notify, sealing
+from .. import beacon, drawing, notify
 from ..eligibility import Context, Screening, candidates
 from ..models import (
     DrawAttempt,

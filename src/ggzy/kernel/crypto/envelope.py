@@ -359,19 +359,37 @@ def read_header(src: SeekableReader) -> SealedHeader:
     src.seek(len(_PREAMBLE) + stream_len)
     header_bytes = src.read(header_len)
     signature = src.read(sig_len)
+    sealed = parse_header(header_bytes, signature)
+    if sealed.header.ciphertext_size != stream_len:
+        raise _malformed(
+            f"密文长度 {stream_len} 与文件头记载的 {sealed.header.ciphertext_size} 不符",
+            f"ciphertext is {stream_len} bytes, the header says {sealed.header.ciphertext_size}",
+        )
+    return sealed
+
+
+def container_size(sealed: SealedHeader) -> int:
+    """The byte length of the whole container that ``sealed`` heads."""
+    return (
+        len(_PREAMBLE)
+        + sealed.header.ciphertext_size
+        + len(sealed.header_bytes)
+        + len(sealed.signature)
+        + _FOOTER_SIZE
+    )
+
+
+def parse_header(header_bytes: bytes, signature: bytes) -> SealedHeader:
+    """Parse header bytes sent apart from the container (the signature is *not* checked)."""
+    if len(header_bytes) > MAX_HEADER_SIZE or len(signature) > MAX_SIGNATURE_SIZE:
+        raise _malformed("文件头或签名长度不合理", "implausible header or signature length")
     try:
         obj = json.loads(header_bytes.decode("utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise _malformed("文件头不是 UTF-8 JSON", "header is not UTF-8 JSON") from exc
     if canonical_json(obj) != header_bytes:
         raise _malformed("文件头不是规范 JSON", "header is not canonical JSON")
-    header = EnvelopeHeader.from_json(obj)
-    if header.ciphertext_size != stream_len:
-        raise _malformed(
-            f"密文长度 {stream_len} 与文件头记载的 {header.ciphertext_size} 不符",
-            f"ciphertext is {stream_len} bytes, the header says {header.ciphertext_size}",
-        )
-    return SealedHeader(header, header_bytes, signature)
+    return SealedHeader(EnvelopeHeader.from_json(obj), header_bytes, signature)
 
 
 def verify_header_signature(sealed: SealedHeader, signer_public_pem: bytes) -> None:

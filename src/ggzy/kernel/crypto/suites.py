@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import base64
 import functools
+import hashlib
 import textwrap
 from typing import Any, Protocol
 
@@ -105,6 +106,12 @@ class _SuiteBase:
         return h.digest()
 
     def hasher(self) -> Hasher:
+        # hashlib (OpenSSL) releases the GIL while hashing large buffers, so uploads and
+        # openings hash in parallel threads; ``cryptography`` is the fallback where the
+        # local OpenSSL lacks the algorithm.
+        name = self._hash_algorithm.name
+        if name in hashlib.algorithms_available:
+            return hashlib.new(name)
         return _CryptographyHasher(self._hash_algorithm)
 
     def _pem_pair(self, key: Any) -> tuple[bytes, bytes]:

@@ -1,8 +1,9 @@
-"""The drawn list is stored encrypted (密封) until the result is public.
+"""Values the running platform keeps encrypted at rest (密封): a drawn expert list until the
+result is public, a bid's released data key after the opening.
 
-The key is derived from the platform's secret key, so the list is unreadable in database
-dumps and backups; the running platform can decrypt it, and only for centre staff running
-the evaluation and supervisors (the selectors enforce that).
+The key is derived from the platform's secret key, so the values are unreadable in database
+dumps and backups; the running platform can decrypt them, and the selectors decide for whom.
+Each use passes its own associated data, so a sealed value cannot be moved to another use.
 """
 
 from __future__ import annotations

@@ -1,0 +1,1 @@
+"""The SQLite backend ggzy uses (``ENGINE = "ggzy.core.sqlite"``)."""

@@ -1,0 +1,274 @@
+"""`ggzy demo scenario tender-to-opening`: a works open tender and a procurement open tender,
+five bidders each, through the HTTP API on an accelerated clock, printing what happened.
+
+The requests go through Django's whole HTTP stack (URLs, middleware, authentication, the
+API) in-process, as the demo's own users; bids are sealed with the demo users' keys from
+``var/demo-keys/`` exactly as ``ggzy bid seal`` would on a bidder's machine.
+"""
+
+from __future__ import annotations
+
+import base64
+import io
+import tempfile
+from collections.abc import Callable
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.test import Client
+
+from ggzy.accounts.models import Organisation, User
+from ggzy.core.scheduler import run_due
+from ggzy.core.selectors import verify_ledger
+from ggzy.kernel import clock
+from ggzy.kernel.crypto import read_header
+from ggzy.kernel.money import format_cny
+from ggzy.tendering.bidfile import LotInfo, release_key, seal_bid
+
+Print = Callable[[str], object]
+API = "/api/v1/tendering"
+BIDDERS = ["demo_b01", "demo_b02", "demo_b03", "demo_b04", "demo_b05"]
+FINGERPRINT = {
+    "creator_id": "demo",
+    "mac": "",
+    "cpu_id": "",
+    "disk_serial": "",
+    "memory_serial": "",
+    "ip": "127.0.0.1",
+    "hostname": "demo",
+    "os": "demo",
+}
+
+
+class DemoError(RuntimeError):
+    pass
+
+
+def _client(username: str) -> Client:
+    client = Client(HTTP_HOST="127.0.0.1")
+    client.force_login(User.objects.get(username=username))
+    return client
+
+
+def _ok(response: Any, status: int = 200) -> Any:
+    if response.status_code != status:
+        raise DemoError(f"{response.status_code}: {response.content.decode()[:500]}")
+    return response.json()
+
+
+def _key(username: str, usage: str, kind: str) -> bytes:
+    return (Path(settings.VAR_DIR) / "demo-keys" / f"{username}-{usage}.{kind}.pem").read_bytes()
+
+
+def _seal_and_upload(
+    client: Client, username: str, lot_id: int, sheet: dict[str, Any], workdir: Path
+) -> dict[str, Any]:
+    info = _ok(client.get(f"{API}/lots/{lot_id}/sealing"))
+    user = User.objects.get(username=username)
+    own = user.entity_link.entity
+    attachment = workdir / f"{username}-technical.txt"
+    attachment.write_text(f"{own.name} 技术标（演示）\n" * 200, encoding="utf-8")
+    out = workdir / f"{username}-{lot_id}-{clock.now():%H%M%S%f}.sealed"
+    seal_bid(
+        lot=LotInfo.from_json(info),
+        bidder_id=own.uscc,
+        bidder_name=own.name,
+        price_sheet=sheet,
+        attachments=[attachment],
+        signer_key_pem=_key(username, "sign", "key"),
+        encryption_cert_pem=_key(username, "encrypt", "crt"),
+        out=out,
+        fingerprint=FINGERPRINT | {"creator_id": f"demo-{username}"},
+    )
+    with open(out, "rb") as f:
+        sealed = read_header(f)
+    start = _ok(
+        client.post(
+            f"{API}/lots/{lot_id}/uploads",
+            {
+                "size": out.stat().st_size,
+                "header": base64.b64encode(sealed.header_bytes).decode(),
+                "signature": base64.b64encode(sealed.signature).decode(),
+            },
+            content_type="application/json",
+        ),
+        201,
+    )
+    data, chunk = out.read_bytes(), 256 * 1024
+    for offset in range(0, len(data), chunk):
+        _ok(
+            client.put(
+                f"{API}/uploads/{start['token']}?offset={offset}",
+                data[offset : offset + chunk],
+                content_type="application/octet-stream",
+            )
+        )
+    return _ok(client.post(f"{API}/uploads/{start['token']}/complete"), 201)
+
+
+def _tender(
+    say: Print,
+    manual: clock.ManualClock,
+    workdir: Path,
+    *,
+    label: str,
+    item: str,
+    procedure: str,
+    supervisor: str,
+    estimate: str,
+    sheet: Callable[[int], dict[str, Any]],
+) -> bool:
+    agent = _client("demo_agent")
+    initiator = User.objects.get(username="demo_initiator").entity_link.entity
+    registered = _ok(
+        agent.post(
+            f"{API}/projects",
+            {
+                "name": f"{label}（演示）",
+                "catalogue_item": item,
+                "procedure": procedure,
+                "funding": "state",
+                "estimate": estimate,
+                "region": "433100",
+                "centre": Organisation.objects.get(name="湘西州公共资源交易中心").pk,
+                "supervisor": Organisation.objects.get(name=supervisor).pk,
+                "initiator_uscc": initiator.uscc,
+                "lots": [
+                    {
+                        "name": "第一标段/包",
+                        "estimate": estimate,
+                        "ceiling_price": estimate,
+                        "deposit_amount": str(int(float(estimate) * 0.01)),
+                        "decryption_minutes": 30,
+                    }
+                ],
+            },
+            content_type="application/json",
+        ),
+        201,
+    )
+    project = registered["project"]
+    lot_id = project["lots"][0]["id"]
+    say(f"\n== {project['code']} {label} · {project['procedure']} ==")
+    say(f"  进场登记：{registered['message_zh']}")
+    _ok(
+        agent.post(
+            f"{API}/projects/{project['id']}/documents",
+            {"title": "招标文件", "file": io.BytesIO("招标文件正文（演示）".encode())},
+        ),
+        201,
+    )
+    now = clock.now()
+    notice = _ok(
+        agent.post(
+            f"{API}/projects/{project['id']}/notice",
+            {
+                "sale_starts_at": now.isoformat(),
+                "sale_ends_at": (now + timedelta(days=7)).isoformat(),
+                "bid_deadline": (now + timedelta(days=21)).isoformat(),
+                "body": "欢迎符合条件的投标人投标。",
+            },
+            content_type="application/json",
+        ),
+        201,
+    )
+    say(f"  公告已发布（账本 #{notice['ledger_seq']}）：{notice['title']}")
+    receipts: dict[str, dict[str, Any]] = {}
+    for n, username in enumerate(BIDDERS):
+        client = _client(username)
+        documents = _ok(client.get(f"{API}/projects/{project['id']}/documents"))
+        client.get(f"{API}/documents/{documents[0]['id']}/download")
+        manual.advance(timedelta(hours=6))
+        receipts[username] = _seal_and_upload(client, username, lot_id, sheet(n), workdir)
+        r = receipts[username]
+        say(
+            f"  {username} 递交密封投标文件：{r['size']} 字节，回执账本 #{r['ledger_seq']} "
+            f"{r['ledger_hash'][:16]}…（平台已签名）"
+        )
+    first = BIDDERS[0]
+    _ok(_client(first).post(f"{API}/bids/{receipts[first]['bid_id']}/withdraw"))
+    say(f"  {first} 撤回投标文件（保证金退还到期日已计算）")
+    receipts[first] = _seal_and_upload(_client(first), first, lot_id, sheet(9), workdir)
+    say(f"  {first} 重新递交：回执账本 #{receipts[first]['ledger_seq']}")
+    manual.set(clock.now() + timedelta(days=21))
+    run_due()
+    hall = _ok(agent.get(f"{API}/lots/{lot_id}/hall"))
+    window = datetime.fromisoformat(hall["opening"]["window_ends_at"]).astimezone(clock.SHANGHAI)
+    status = hall["lot"]["status_label"]
+    say(f"  投标截止，系统自动开标：{status}，解密截止 {window:%Y-%m-%d %H:%M:%S}")
+    silent = BIDDERS[-1]
+    for username in BIDDERS[:-1]:
+        client = _client(username)
+        _ok(client.post(f"{API}/lots/{lot_id}/sign-in"))
+        envelope = _ok(client.get(f"{API}/bids/{receipts[username]['bid_id']}/envelope"))
+        key = release_key(
+            base64.b64decode(envelope["header"]),
+            base64.b64decode(envelope["signature"]),
+            _key(username, "encrypt", "key"),
+        )
+        bid = _ok(
+            client.post(
+                f"{API}/bids/{receipts[username]['bid_id']}/key",
+                {"data_key": key.hex()},
+                content_type="application/json",
+            )
+        )
+        say(f"  {username} 签到并在本机解密：报价 {format_cny(bid['price_sheet']['price'])}")
+    say(f"  {silent} 未在解密时限内解密")
+    manual.advance(timedelta(minutes=31))
+    run_due()
+    hall = _ok(agent.get(f"{API}/lots/{lot_id}/hall"))
+    record = hall["opening"]["record"]
+    say(f"  解密时限届满，开标记录已签名并公布（{len(record['bids'])} 家）：")
+    for line in record["bids"]:
+        sheet_line = line["price_sheet"]
+        price = format_cny(sheet_line["price"]) if sheet_line.get("price") else "—"
+        reason = f" — {line['failure_reason']}" if line["failure_reason"] else ""
+        say(f"    {line['bidder']}：{price}，{line['status_label']}{reason}")
+    return hall["lot"]["status"] == "opened" and len(record["bids"]) == len(BIDDERS)
+
+
+def tender_to_opening(say: Print = print) -> bool:
+    """Run both tenders, then verify the whole ledger."""
+    ok = True
+    manual = clock.ManualClock(clock.now().replace(microsecond=0))
+    with tempfile.TemporaryDirectory() as tmp, clock.use_clock(manual):
+        workdir = Path(tmp)
+        ok &= _tender(
+            say,
+            manual,
+            workdir,
+            label="湘西州某中学教学楼施工",
+            item="CON-WORKS-HOUSING",
+            procedure="works_open_post",
+            supervisor="湖南省住房和城乡建设厅",
+            estimate="8600000.00",
+            sheet=lambda n: {
+                "price": f"{8_200_000 + n * 37_000}.00",
+                "duration_days": 300 + n,
+                "quality": "合格",
+                "project_manager": f"项目经理{n + 1}",
+            },
+        )
+        ok &= _tender(
+            say,
+            manual,
+            workdir,
+            label="州人民医院医用设备采购",
+            item="GP-GOODS-MEDICAL",
+            procedure="gp_open",
+            supervisor="湖南省财政厅",
+            estimate="2400000.00",
+            sheet=lambda n: {
+                "price": f"{2_150_000 + n * 12_500}.00",
+                "delivery_days": 30 + n,
+                "warranty_months": 36,
+                "quality": "原厂正品，三年质保",
+            },
+        )
+    report = verify_ledger()
+    verdict = "完整" if report.ok else f"发现问题：{report.problem}"
+    say(f"\n账本校验：{report.checked} 条记录，{verdict}")
+    return ok and report.ok
