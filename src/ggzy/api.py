@@ -17,6 +17,7 @@ from ggzy.catalogue.api import router as catalogue_router
 from ggzy.core.api import router as ledger_router
 from ggzy.deposits.api import router as deposits_router
 from ggzy.entities.api import router as entities_router
+from ggzy.evaluation.api import router as evaluation_router
 from ggzy.experts.api import router as experts_router
 from ggzy.kernel.errors import DomainError
 from ggzy.tendering.api import router as tendering_router
@@ -99,3 +100,4 @@ api.add_router("/catalogue", catalogue_router)
 api.add_router("/experts", experts_router)
 api.add_router("/tendering", tendering_router)
 api.add_router("/deposits", deposits_router)
+api.add_router("/evaluation", evaluation_router)

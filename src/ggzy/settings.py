@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "ggzy.experts",
     "ggzy.tendering",
     "ggzy.deposits",
+    "ggzy.evaluation",
     "ggzy.web",
 ]
 

@@ -109,6 +109,7 @@ EXPECTED = {
     "experts.avoid_same_initiator_days": 90,
     "experts.assembly_max_hours_after_opening": 1,
     "credit.exchange_max_working_days": 7,
+    "evaluation.divergence_max_fraction": Fraction(3, 10),
 }
 
 

@@ -103,7 +103,14 @@ def sealing_info(party: Party, lot_id: int) -> LotInfo:
     return LotInfo.from_json(ok(party.client.get(f"{API}/lots/{lot_id}/sealing")))
 
 
-def seal(party: Party, lot_id: int, tmp: Path, sheet: dict[str, Any], name: str = "bid") -> Path:
+def seal(
+    party: Party,
+    lot_id: int,
+    tmp: Path,
+    sheet: dict[str, Any],
+    name: str = "bid",
+    fingerprint: dict[str, str] | None = None,
+) -> Path:
     assert party.entity is not None
     out = tmp / f"{name}-{party.entity.pk}.sealed"
     attachment = tmp / f"tech-{party.entity.pk}.pdf"
@@ -117,7 +124,7 @@ def seal(party: Party, lot_id: int, tmp: Path, sheet: dict[str, Any], name: str 
         signer_key_pem=party.keys["sign_key"],
         encryption_cert_pem=party.keys["encrypt_cert"],
         out=out,
-        fingerprint=FINGERPRINT | {"creator_id": f"tool-{party.entity.pk}"},
+        fingerprint=fingerprint or FINGERPRINT | {"creator_id": f"tool-{party.entity.pk}"},
     )
     return out
 

@@ -7,6 +7,7 @@ from typing import Any
 from django.http import HttpRequest
 from ninja import Router, Schema
 
+from . import seal
 from .models import Checkpoint, LedgerEntry
 from .platform_key import public_key
 from .selectors import inclusion_proof
@@ -65,3 +66,13 @@ def list_checkpoints(request: HttpRequest) -> list[dict[str, Any]]:
 def platform_key(request: HttpRequest) -> dict[str, str]:
     """The public key that signs receipts and opening records (平台签名公钥)."""
     return public_key()
+
+
+@router.get("/seal-certificate", auth=None)
+def seal_certificate(request: HttpRequest) -> dict[str, str]:
+    """The platform's electronic seal certificate and its root (电子印章证书), to check sealed
+    PDFs offline."""
+    return {
+        "certificate_pem": seal.certificate_pem().decode(),
+        "root_pem": seal.root_pem().decode(),
+    }

@@ -570,6 +570,13 @@ _define("gp.deposit_refund_on_termination_max_working_days", 5, "working_days", 
         "终止招标（或废标）的，在终止采购活动后此工作日数内退还投标保证金及其孳息",
         "When a procurement is terminated (or fails) the deposits are refunded with interest "
         "within this many working days", "R")
+
+# --- Evaluation (ggzy.evaluation): 评标 ----------------------------------------------------
+_define("evaluation.divergence_max_fraction", Fraction(3, 10), "fraction", PLATFORM.art(),
+        "同一评分项中，成员评分与其他成员平均分之差超过该项满分的此比例的，提示其复核并书面说明理由",
+        "A member whose score on an item differs from the other members' mean by more than "
+        "this fraction of the item's maximum is asked to review it and explain in writing",
+        "C")
 # fmt: on
 
 

@@ -151,7 +151,9 @@ class Lot(models.Model):
         BIDDING = "bidding", _("投标中")
         OPENING = "opening", _("开标中")
         OPENED = "opened", _("已开标")
-        FAILED = "failed", _("流标（投标人不足）")
+        EVALUATING = "evaluating", _("评标中")
+        EVALUATED = "evaluated", _("评标完成")
+        FAILED = "failed", _("流标/招标失败")
         TERMINATED = "terminated", _("已终止")
 
     project = models.ForeignKey(Project, on_delete=models.PROTECT, related_name="lots")
@@ -170,6 +172,8 @@ class Lot(models.Model):
         Keyholder, verbose_name=_("托管方"), blank=True, related_name="lots"
     )
     decryption_minutes = models.PositiveIntegerField(_("解密时限（分钟）"))
+    # The evaluation method of the tender documents (评标办法), as ``evaluation.method`` data.
+    evaluation_method = models.JSONField(_("评标办法"), null=True, blank=True)
     status = models.CharField(
         _("状态"), max_length=12, choices=Status.choices, default=Status.DRAFT
     )

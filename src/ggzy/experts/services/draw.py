@@ -134,7 +134,7 @@ def _requirements(raw: object, *, secondary: int) -> list[Requirement]:
     return out
 
 
-def _check_panel(procedure: str, committee: int, experts: int, owners: int) -> None:
+def check_panel(procedure: str, committee: int, experts: int, owners: int) -> None:
     _family, min_rule, fraction_rule = PROCEDURES[procedure]
     minimum = rules.int_value(min_rule)
     if committee < minimum or committee % 2 == 0:
@@ -216,7 +216,7 @@ def create_request(
             field="secondary_venue_count",
         )
     needs = _requirements(requirements, secondary=secondary)
-    _check_panel(procedure, committee_size, sum(r.count for r in needs), owner_representatives)
+    check_panel(procedure, committee_size, sum(r.count for r in needs), owner_representatives)
     supervisor = Organisation.objects.filter(
         pk=supervisor_id, kind=Organisation.Kind.DEPARTMENT
     ).first()

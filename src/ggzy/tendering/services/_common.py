@@ -164,12 +164,15 @@ def hall_changed(lot_id: int) -> None:
     transaction.on_commit(lambda: broadcast(lot_id))
 
 
+OPENED_OR_LATER = frozenset({Lot.Status.OPENED, Lot.Status.EVALUATING, Lot.Status.EVALUATED})
+
+
 def update_project_status(project: Project) -> None:
     """A project is opened when every lot is opened or failed; failed when all failed."""
     statuses = set(project.lots.values_list("status", flat=True))
     if statuses <= {Lot.Status.FAILED}:
         project.status = Project.Status.FAILED
-    elif statuses <= {Lot.Status.FAILED, Lot.Status.OPENED}:
+    elif statuses <= {Lot.Status.FAILED, *OPENED_OR_LATER}:
         project.status = Project.Status.OPENED
     else:
         return

@@ -1,0 +1,229 @@
+"""Reads of an evaluation, scoped to who is asking.
+
+The evaluation room — members, the centre's staff running it, the supervising department —
+sees the committee and the bids. A member sees only their own sheet until they submit it;
+then the other submitted sheets too. The chair sees divergences once every sheet is in.
+The initiator and agent see the result and the report once the evaluation is complete.
+"""
+
+from __future__ import annotations
+
+import tarfile
+import tempfile
+from typing import IO, Any
+
+from ggzy.accounts.models import Role, User
+from ggzy.experts.services.evaluation import can_run_evaluation
+from ggzy.kernel.errors import NotFound
+from ggzy.tendering.bidfile import ATTACHMENTS, list_attachments
+from ggzy.tendering.price_sheet import rows
+from ggzy.tendering.services._common import identifier, is_manager, procedure_of
+from ggzy.tendering.services.opening import write_plaintext
+
+from .models import Evaluation, Member
+from .services._common import current_members, method_of
+from .services.flags import REJECTION_REASONS, evaluated_bids
+from .services.result import divergences
+from .services.review import missing, sheet_of
+
+ROOM = "room"  # members, running staff, supervisors
+PARTY = "party"  # the initiator and its agent
+
+
+def access(user: User, evaluation: Evaluation) -> str | None:
+    if not user.is_authenticated:
+        return None
+    project = evaluation.lot.project
+    if evaluation.members.filter(user=user).exists() or can_run_evaluation(
+        user, evaluation.draw_request
+    ):
+        return ROOM
+    if user.role == Role.SUPERVISOR and user.organisation_id == project.supervisor_id:
+        return ROOM
+    if user.role in (Role.ADMIN, Role.OVERSIGHT):
+        return ROOM
+    done = evaluation.status in (Evaluation.Status.COMPLETE, Evaluation.Status.FAILED)
+    if done and is_manager(user, project):
+        return PARTY
+    return None
+
+
+def get_evaluation(user: User, evaluation_id: int, *, room: bool = False) -> Evaluation:
+    found = (
+        Evaluation.objects.select_related("lot", "lot__project", "draw_request")
+        .filter(pk=evaluation_id)
+        .first()
+    )
+    level = access(user, found) if found else None
+    if found is None or level is None or (room and level != ROOM):
+        raise NotFound("评标不存在或无权查看", "no such evaluation, or not yours")
+    return found
+
+
+def of_lot(user: User, lot_id: int) -> Evaluation:
+    found = Evaluation.objects.filter(lot_id=lot_id).values_list("pk", flat=True).first()
+    if found is None:
+        raise NotFound("该标段/包尚未开始评标", "the lot's evaluation has not started")
+    return get_evaluation(user, found)
+
+
+def for_user(user: User) -> list[Evaluation]:
+    """The evaluations a member sits on (current seat), newest first."""
+    return list(
+        Evaluation.objects.filter(members__user=user, members__replaced_at__isnull=True)
+        .select_related("lot", "lot__project")
+        .order_by("-started_at")
+    )
+
+
+def _member_line(member: Member) -> dict[str, Any]:
+    return {
+        "id": member.pk,
+        "name": member.name,
+        "kind": member.kind,
+        "kind_label": member.get_kind_display(),
+        "signed_in": member.signed_in_at is not None,
+        "is_chair": member.is_chair,
+        "submitted": member.submitted_at is not None,
+        "replaced": member.replaced_at is not None,
+        "dissent": member.dissent,
+        "signed_report": member.report_signed_at is not None,
+    }
+
+
+def _sheets(evaluation: Evaluation, me: Member | None) -> dict[str, Any]:
+    """The member's own sheet always; the other submitted sheets only after submitting."""
+    if me is None:
+        return {}
+    sheets = {"own": sheet_of(me)}
+    if me.submitted_at is not None:
+        sheets["others"] = {
+            m.name: sheet_of(m)
+            for m in current_members(evaluation)
+            if m.pk != me.pk and m.submitted_at is not None
+        }
+    return sheets
+
+
+def state(user: User, evaluation: Evaluation) -> dict[str, Any]:
+    """Everything one page (or API client) of the evaluation shows to ``user``."""
+    lot = evaluation.lot
+    family = procedure_of(lot.project).family
+    level = access(user, evaluation)
+    base: dict[str, Any] = {
+        "id": evaluation.pk,
+        "lot": {"id": lot.pk, "code": lot.code, "name": lot.name, "project": lot.project.name},
+        "status": evaluation.status,
+        "status_label": evaluation.get_status_display(),
+        "version": evaluation.version,
+        "method": evaluation.method,
+        "result": evaluation.result,
+        "report_digest": evaluation.report_digest,
+    }
+    if level != ROOM:
+        return base
+    me = evaluation.members.filter(user=user, replaced_at__isnull=True).first()
+    rejected = {r.bid_id: r for r in evaluation.rejections.all()}
+    bids: list[dict[str, Any]] = [
+        {
+            "id": b.pk,
+            "entity": b.entity.name,
+            "code": identifier(b.entity),
+            "sheet": rows(b.price_sheet, family),
+            "rejected": b.pk in rejected,
+        }
+        for b in evaluated_bids(evaluation)
+    ]
+    members = list(evaluation.members.order_by("id"))
+    everyone_in = all(m.submitted_at for m in members if m.replaced_at is None)
+    base |= {
+        "me": _member_line(me) if me else None,
+        "members": [_member_line(m) for m in members],
+        "bids": bids,
+        "flags": [
+            {
+                "id": f.pk,
+                "bid": f.bid_id,
+                "kind": f.kind,
+                "label": f.get_kind_display(),
+                "detail": f.detail,
+                "resolution": f.resolution,
+                "reason": f.resolution_reason,
+            }
+            for f in evaluation.flags.order_by("id")
+        ],
+        "rejections": [
+            {
+                "bid": r.bid_id,
+                "reason": r.reason,
+                "reason_text": REJECTION_REASONS[r.reason][0],
+                "ground": r.ground,
+                "votes": [r.votes_for, r.votes_against],
+            }
+            for r in rejected.values()
+        ],
+        "sheets": _sheets(evaluation, me),
+        "missing": (
+            missing(me, method_of(evaluation), {b["id"] for b in bids if not b["rejected"]})
+            if me and evaluation.status == Evaluation.Status.REVIEWING
+            else []
+        ),
+        "divergences": (
+            divergences(evaluation)
+            if everyone_in and evaluation.status == Evaluation.Status.REVIEWING
+            else []
+        ),
+        "k_seed": evaluation.k_seed,
+        "k": str(evaluation.k_value) if evaluation.k_value is not None else None,
+    }
+    return base
+
+
+def bid_under_review(user: User, evaluation_id: int, bid_id: int) -> Any:
+    """A bid the room may read (its decrypted documents beside the scoring table)."""
+    evaluation = get_evaluation(user, evaluation_id, room=True)
+    bid = next((b for b in evaluated_bids(evaluation) if b.pk == bid_id), None)
+    if bid is None:
+        raise NotFound("该投标不在评审范围内", "no such bid under evaluation", field="bid")
+    return bid
+
+
+def plaintext(bid: Any) -> IO[bytes]:
+    """The bid decrypted again into a temporary file (deleted when closed): no plaintext copy
+    of a bid is kept on the platform."""
+    spool = tempfile.TemporaryFile()  # noqa: SIM115 — the caller closes it
+    write_plaintext(bid, spool)
+    spool.seek(0)
+    return spool
+
+
+def attachments(bid: Any) -> list[tuple[str, int]]:
+    with plaintext(bid) as spool:
+        return list_attachments(spool)
+
+
+def attachment(bid: Any, name: str) -> tuple[_Closing, int]:
+    """One attachment as a readable stream (and its size); the caller closes it."""
+    spool = plaintext(bid)
+    tar = tarfile.open(fileobj=spool, mode="r:")  # noqa: SIM115 — closed with the spool
+    member = next((m for m in tar if m.name == ATTACHMENTS + name and m.isfile()), None)
+    stream = tar.extractfile(member) if member else None
+    if stream is None:
+        spool.close()
+        raise NotFound(f"附件 {name} 不存在", f"no attachment {name!r}", field="name")
+    assert member is not None  # a stream exists only for a found member
+    return _Closing(stream, spool), member.size
+
+
+class _Closing:
+    """A tar member stream that closes the spool file under it when closed."""
+
+    def __init__(self, stream: IO[bytes], spool: IO[bytes]) -> None:
+        self._stream, self._spool = stream, spool
+
+    def read(self, size: int = -1) -> bytes:
+        return self._stream.read(size)
+
+    def close(self) -> None:
+        self._stream.close()
+        self._spool.close()

@@ -1,0 +1,1 @@
+"""Every state change of an evaluation: rules checked, ledger written, one transaction."""
