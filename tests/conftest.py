@@ -7,6 +7,7 @@ from django_otp import DEVICE_ID_SESSION_KEY
 
 from ggzy.accounts.models import Role, User
 from ggzy.accounts.otp import device_for
+from ggzy.core.scheduler import REGISTRY
 from ggzy.kernel import clock
 from ggzy.workcalendar.services import clear_cache
 
@@ -27,6 +28,14 @@ def _fresh_calendar_cache() -> Iterator[None]:
     clear_cache()
     yield
     clear_cache()
+
+
+@pytest.fixture(autouse=True)
+def _fresh_scheduler() -> None:
+    """Every test's jobs start as never run: the manual clock of one test may stop at the very
+    instant another test's jobs last ran."""
+    for job in REGISTRY.values():
+        job.last_run = None
 
 
 @pytest.fixture

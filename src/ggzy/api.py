@@ -13,6 +13,7 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from ggzy.accounts.api import router as accounts_router
 from ggzy.accounts.auth import api_auth
+from ggzy.awards.api import router as awards_router
 from ggzy.catalogue.api import router as catalogue_router
 from ggzy.core.api import router as ledger_router
 from ggzy.deposits.api import router as deposits_router
@@ -101,3 +102,4 @@ api.add_router("/experts", experts_router)
 api.add_router("/tendering", tendering_router)
 api.add_router("/deposits", deposits_router)
 api.add_router("/evaluation", evaluation_router)
+api.add_router("/awards", awards_router)

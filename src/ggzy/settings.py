@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "ggzy.tendering",
     "ggzy.deposits",
     "ggzy.evaluation",
+    "ggzy.awards",
     "ggzy.web",
 ]
 
@@ -220,3 +221,7 @@ GGZY_UPLOAD_MAX_BYTES = int(os.environ.get("GGZY_UPLOAD_MAX_BYTES", str(10 * 102
 GGZY_WORKER_INTERVAL = float(os.environ.get("GGZY_WORKER_INTERVAL", "5"))
 GGZY_QUALIFICATION_WARNING_DAYS = int(os.environ.get("GGZY_QUALIFICATION_WARNING_DAYS", "30"))
 GGZY_BID_MAX_BYTES = int(os.environ.get("GGZY_BID_MAX_BYTES", str(4 * 1024**3)))
+
+# Whether candidates' scores are published with the candidates (候选人公示是否公开得分), by
+# region-code prefix: the longest matching prefix wins, "" is the default.
+GGZY_CANDIDATE_SCORES_PUBLIC = {"": True}

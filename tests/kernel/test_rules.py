@@ -110,6 +110,7 @@ EXPECTED = {
     "experts.assembly_max_hours_after_opening": 1,
     "credit.exchange_max_working_days": 7,
     "evaluation.divergence_max_fraction": Fraction(3, 10),
+    "gp.challenge_pauses_contract": 1,
 }
 
 

@@ -577,6 +577,12 @@ _define("evaluation.divergence_max_fraction", Fraction(3, 10), "fraction", PLATF
         "A member whose score on an item differs from the other members' mean by more than "
         "this fraction of the item's maximum is asked to review it and explain in writing",
         "C")
+
+# --- Awards (ggzy.awards): 定标与合同 -------------------------------------------------------
+_define("gp.challenge_pauses_contract", 1, "count", GP_LAW.art(52, 53),
+        "质疑答复前暂停签订采购合同（1：暂停；0：不暂停）",
+        "Until a challenge is answered the contract is not signed (1: pause; 0: do not)",
+        "C")
 # fmt: on
 
 

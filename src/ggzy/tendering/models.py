@@ -153,6 +153,9 @@ class Lot(models.Model):
         OPENED = "opened", _("已开标")
         EVALUATING = "evaluating", _("评标中")
         EVALUATED = "evaluated", _("评标完成")
+        PUBLICITY = "publicity", _("中标候选人公示中")
+        AWARDED = "awarded", _("已定标")
+        CONTRACTED = "contracted", _("已签订合同")
         FAILED = "failed", _("流标/招标失败")
         TERMINATED = "terminated", _("已终止")
 
@@ -199,6 +202,11 @@ class Notice(models.Model):
         TERMINATION = "termination", _("终止公告")
         FAILURE = "failure", _("流标公告")
         OPENING_RECORD = "opening_record", _("开标记录")
+        BIDDER_LIST = "bidder_list", _("投标人名单")
+        CANDIDATES = "candidates", _("中标候选人公示")
+        RESULT = "result", _("中标/成交结果公告")
+        CONTRACT = "contract", _("合同公告")
+        PERFORMANCE = "performance", _("履约信息")
 
     project = models.ForeignKey(Project, on_delete=models.PROTECT, related_name="notices")
     lot = models.ForeignKey(
@@ -272,9 +280,20 @@ class Download(models.Model):
 
 
 class Objection(models.Model):
-    """An objection to the documents (异议, Reg. Art 22): it suspends the procedure."""
+    """An objection (异议) to the documents (Reg. Art 22) or to the evaluation result during
+    the candidates' publicity (Reg. Art 54): either suspends the procedure until answered."""
+
+    class Stage(models.TextChoices):
+        DOCUMENTS = "documents", _("对招标文件")
+        CANDIDATES = "candidates", _("对评标结果")
 
     project = models.ForeignKey(Project, on_delete=models.PROTECT, related_name="objections")
+    stage = models.CharField(
+        _("异议对象"), max_length=12, choices=Stage.choices, default=Stage.DOCUMENTS
+    )
+    lot = models.ForeignKey(
+        Lot, null=True, blank=True, on_delete=models.PROTECT, related_name="objections"
+    )
     entity = models.ForeignKey(MarketEntity, on_delete=models.PROTECT, related_name="+")
     raised_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
     text = models.TextField(_("异议内容"))

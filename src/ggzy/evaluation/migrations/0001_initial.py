@@ -12,7 +12,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ('entities', '0001_initial'),
         ('experts', '0001_initial'),
-        ('tendering', '0003_lot_evaluation_method_alter_lot_status'),
+        ('tendering', '0003_lot_evaluation_method'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -164,7 +164,16 @@ def hall_changed(lot_id: int) -> None:
     transaction.on_commit(lambda: broadcast(lot_id))
 
 
-OPENED_OR_LATER = frozenset({Lot.Status.OPENED, Lot.Status.EVALUATING, Lot.Status.EVALUATED})
+OPENED_OR_LATER = frozenset(
+    {
+        Lot.Status.OPENED,
+        Lot.Status.EVALUATING,
+        Lot.Status.EVALUATED,
+        Lot.Status.PUBLICITY,
+        Lot.Status.AWARDED,
+        Lot.Status.CONTRACTED,
+    }
+)
 
 
 def update_project_status(project: Project) -> None:
