@@ -231,9 +231,24 @@ def close_opening(*, user: User | None, lot_id: int, ip: str | None = None) -> O
         user=user,
         ip=ip,
     )
+    publish_notice(
+        project=lot.project,
+        lot=lot,
+        kind=Notice.Kind.BIDDER_LIST,
+        title=f"{lot.project.name}{lot.name}投标人名单",
+        body=_bidder_list(document),
+        user=user,
+        ip=ip,
+    )
     update_project_status(lot.project)
     hall_changed(lot.pk)
     return opening
+
+
+def _bidder_list(doc: dict[str, Any]) -> str:
+    return "\n".join(
+        f"{n}. {line['bidder']}（{line['bidder_id']}）" for n, line in enumerate(doc["bids"], 1)
+    )
 
 
 def close_expired_openings() -> int:
