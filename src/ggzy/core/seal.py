@@ -12,14 +12,18 @@ so anyone can check a sealed PDF offline.
 
 from __future__ import annotations
 
+import asyncio
 import io
 import os
 import shutil
 import tempfile
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from functools import cache
 from pathlib import Path
+from typing import TypeVar
 
 from asn1crypto import x509
 from django.conf import settings
@@ -38,6 +42,8 @@ from pyhanko_certvalidator.registry import SimpleCertificateStore
 from ggzy.kernel import clock
 from ggzy.kernel.crypto.pki import DevCA
 from ggzy.kernel.errors import InvalidInput
+
+T = TypeVar("T")
 
 FIELD = "ggzy-seal"
 _SUITE = "intl"
@@ -156,8 +162,8 @@ def seal_pdf(
             f"cannot read the PDF to seal: {exc}",
             code="pdf_unreadable",
         ) from exc
-    out = _TimedSigner(meta, signer, at.replace(microsecond=0)).sign_pdf(writer)
-    return out.getvalue()
+    timed = _TimedSigner(meta, signer, at.replace(microsecond=0))
+    return _outside_event_loop(lambda: timed.sign_pdf(writer).getvalue())
 
 
 @dataclass(frozen=True)
@@ -189,9 +195,24 @@ def _common_name(cert: x509.Certificate) -> str:
     return str(cert.subject.native.get("common_name", cert.subject.human_friendly))
 
 
+def _outside_event_loop(fn: Callable[[], T]) -> T:
+    """pyHanko drives its own event loop (``asyncio.run``), which cannot start inside a
+    running one (an async view, a Channels consumer, Playwright): hop to a thread then."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return fn()
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(fn).result()
+
+
 def verify_pdf(pdf: bytes, *, root: bytes | None = None) -> SealCheck:
     """Check the platform seal on ``pdf`` against ``root`` (default: the platform's seal root),
     offline and at ``clock.now()``. Never raises: an unreadable file is reported as such."""
+    return _outside_event_loop(lambda: _verify(pdf, root))
+
+
+def _verify(pdf: bytes, root: bytes | None) -> SealCheck:
     try:
         trust_root = _certificate(root or root_pem())
     except Exception:  # asn1crypto raises many kinds on a bad certificate
