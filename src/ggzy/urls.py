@@ -18,5 +18,7 @@ urlpatterns = [
     path("experts/", include("ggzy.experts.urls")),
     path("tendering/", include("ggzy.tendering.urls")),
     path("deposits/", include("ggzy.deposits.urls")),
+    path("evaluation/", include("ggzy.evaluation.urls")),
+    path("awards/", include("ggzy.awards.urls")),
     path("", include("ggzy.web.urls")),
 ]

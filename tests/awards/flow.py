@@ -7,10 +7,10 @@ from typing import Any
 
 from ggzy.kernel import clock
 
+from ..evaluation.flow import chair_of, fill, post, room, seat_committee, sign_all, url
 from ..fixtures.evaluation import GP_METHOD, Room
 from ..fixtures.tendering import World
 from ..tendering.flow import GP_SHEET, ok
-from ..evaluation.flow import chair_of, fill, post, room, seat_committee, sign_all, url
 
 AWARDS = "/api/v1/awards"
 GP_PRICES = ["1700000.00", "1750000.00", "1800000.00", "1850000.00"]

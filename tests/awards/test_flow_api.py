@@ -46,7 +46,9 @@ def test_works_award_and_contract(
     assert state["publicity"]["shows_scores"] is True
     assert Notice.objects.filter(lot_id=lot, kind=Notice.Kind.CANDIDATES).count() == 1
     loser = world.bidders[3]
-    state = ok(_post(loser.client, f"{AWARDS}/lots/{lot}/objections", {"text": "第一名业绩造假"}), 201)
+    state = ok(
+        _post(loser.client, f"{AWARDS}/lots/{lot}/objections", {"text": "第一名业绩造假"}), 201
+    )
     objection = state["objections"][0]["id"]
     award = {"bid": first}
     assert _error(_post(initiator, f"{AWARDS}/lots/{lot}/award", award), 422)["code"] == (
@@ -58,12 +60,14 @@ def test_works_award_and_contract(
     )
     ok(_post(agent, f"{AWARDS}/objections/{objection}/answer", {"answer": "经核查业绩属实"}))
     assert _error(_post(agent, f"{AWARDS}/lots/{lot}/award", award), 403)["code"] == "not_initiator"
-    assert _error(_post(initiator, f"{AWARDS}/lots/{lot}/award", {"bid": r.bids[4]}), 422)[
-        "code"
-    ] == "not_a_candidate"
-    assert _error(_post(initiator, f"{AWARDS}/lots/{lot}/award", {"bid": second}), 422)[
-        "code"
-    ] == "must_award_first"
+    assert (
+        _error(_post(initiator, f"{AWARDS}/lots/{lot}/award", {"bid": r.bids[4]}), 422)["code"]
+        == "not_a_candidate"
+    )
+    assert (
+        _error(_post(initiator, f"{AWARDS}/lots/{lot}/award", {"bid": second}), 422)["code"]
+        == "must_award_first"
+    )
     state = ok(_post(initiator, f"{AWARDS}/lots/{lot}/award", award), 201)
     assert state["award"]["bid"] == first and state["award"]["rank"] == 1
     letters = Letter.objects.filter(award__lot_id=lot)
@@ -71,7 +75,8 @@ def test_works_award_and_contract(
     assert letters.filter(kind=Letter.Kind.RESULT).count() == 4  # every other opened bid
     winner_letter = letters.get(kind=Letter.Kind.AWARD)
     pdf = b"".join(
-        world.bidders[r.bids.index(first)].client.get(f"{AWARDS}/letters/{winner_letter.pk}.pdf")
+        world.bidders[r.bids.index(first)]
+        .client.get(f"{AWARDS}/letters/{winner_letter.pk}.pdf")
         .streaming_content
     )
     check = seal.verify_pdf(pdf)
@@ -79,7 +84,12 @@ def test_works_award_and_contract(
     assert loser.client.get(f"{AWARDS}/letters/{winner_letter.pk}.pdf").status_code == 404
     amount = state["award"]["amount"]
     today = clock.now().astimezone(clock.SHANGHAI).date().isoformat()
-    contract = {"number": "HT-2026-001", "amount": "1.00", "signed_on": today, "duration": "365日历天"}
+    contract = {
+        "number": "HT-2026-001",
+        "amount": "1.00",
+        "signed_on": today,
+        "duration": "365日历天",
+    }
     body = _error(_post(agent, f"{AWARDS}/lots/{lot}/contract", contract), 422)
     assert body["code"] == "amount_differs" and body["rule"] == "works.contract_max_days"
     state = ok(_post(agent, f"{AWARDS}/lots/{lot}/contract", contract | {"amount": amount}), 201)
@@ -107,9 +117,10 @@ def test_gp_award_challenge_and_contract(
     r = evaluated(world, manual_clock, tmp_path, verified_client, gp=True)
     lot, agent, initiator = r.lot_id, world.agent.client, world.initiator.client
     ends = (clock.now() + timedelta(days=3)).isoformat()
-    assert _error(_post(agent, f"{AWARDS}/lots/{lot}/publicity", {"ends_at": ends}), 409)[
-        "code"
-    ] == "no_publicity_in_gp"
+    assert (
+        _error(_post(agent, f"{AWARDS}/lots/{lot}/publicity", {"ends_at": ends}), 409)["code"]
+        == "no_publicity_in_gp"
+    )
     first = candidates(r)[0]
     state = ok(_post(initiator, f"{AWARDS}/lots/{lot}/award", {"bid": first}), 201)
     lost = Deposit.objects.filter(lot_id=lot, status=Status.REFUND_DUE)

@@ -92,3 +92,59 @@ def sign_all(room: Room) -> Any:
             )
         )
     return state
+
+
+def refused(
+    response: Any, status: int, code: str, *, field: str | None = None, cites: str = ""
+) -> dict[str, Any]:
+    """A refusal: the status, the error code, the field, and the citation in the message."""
+    assert response.status_code == status, response.content.decode()[:2000]
+    body: dict[str, Any] = response.json()
+    assert body["code"] == code, body
+    if field is not None:
+        assert body["field"] == field, body
+    assert cites in body["message_zh"], body
+    return body
+
+
+def save_sheet(
+    room: Room,
+    person: Person,
+    bid: int,
+    *,
+    checks: dict[str, Any] | None = None,
+    scores: dict[str, Any] | None = None,
+) -> Any:
+    return person.client.put(
+        url(room, f"/bids/{bid}/sheet"),
+        {"checks": checks or {}, "scores": scores or {}},
+        content_type="application/json",
+    )
+
+
+def fill_each(
+    room: Room,
+    person: Person,
+    scores: dict[int, dict[str, str]],
+    failed: dict[int, dict[str, str]] | None = None,
+) -> Any:
+    """Like ``fill`` with scores per bid; ``failed`` {bid: {check: reason}} fails checks."""
+    state = ok(person.client.get(url(room)))
+    for bid, bid_scores in scores.items():
+        checks: dict[str, Any] = {c["id"]: {"passed": True} for c in state["method"]["checks"]}
+        for item, reason in (failed or {}).get(bid, {}).items():
+            checks[item] = {"passed": False, "reason": reason}
+        ok(save_sheet(room, person, bid, checks=checks, scores=bid_scores))
+    return ok(post(person, url(room, "/submit")))
+
+
+def resolve(
+    person: Person | Any, flag: int, votes: tuple[int, int], ground: str, **extra: Any
+) -> Any:
+    body = {"votes_for": votes[0], "votes_against": votes[1], "ground": ground, **extra}
+    return post(person, f"{EVAL_API}/flags/{flag}/resolve", body)
+
+
+def flags_of(state: dict[str, Any]) -> dict[tuple[int, str], int]:
+    """The flags of an evaluation state, {(bid, kind): flag id}."""
+    return {(f["bid"], f["kind"]): f["id"] for f in state["flags"]}

@@ -14,6 +14,7 @@ from ggzy.experts.services import draw, pool
 from ggzy.experts.verification import verify_attempt
 from ggzy.kernel import clock
 
+from .full_tender import full_tender
 from .tender import tender_to_opening
 
 Print = Callable[[str], object]
@@ -104,4 +105,5 @@ def expert_draw(say: Print = print) -> bool:
 SCENARIOS: dict[str, Callable[[Print], bool]] = {
     "expert-draw": expert_draw,
     "tender-to-opening": tender_to_opening,
+    "full-tender": full_tender,
 }

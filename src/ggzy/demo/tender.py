@@ -46,26 +46,27 @@ class DemoError(RuntimeError):
     pass
 
 
-def _client(username: str) -> Client:
+def login(username: str) -> Client:
+    """A session as the demo user (the demo skips typing the password)."""
     client = Client(HTTP_HOST="127.0.0.1")
     client.force_login(User.objects.get(username=username))
     return client
 
 
-def _ok(response: Any, status: int = 200) -> Any:
+def ok(response: Any, status: int = 200) -> Any:
     if response.status_code != status:
         raise DemoError(f"{response.status_code}: {response.content.decode()[:500]}")
     return response.json()
 
 
-def _key(username: str, usage: str, kind: str) -> bytes:
+def demo_key(username: str, usage: str, kind: str) -> bytes:
     return (Path(settings.VAR_DIR) / "demo-keys" / f"{username}-{usage}.{kind}.pem").read_bytes()
 
 
 def _seal_and_upload(
     client: Client, username: str, lot_id: int, sheet: dict[str, Any], workdir: Path
 ) -> dict[str, Any]:
-    info = _ok(client.get(f"{API}/lots/{lot_id}/sealing"))
+    info = ok(client.get(f"{API}/lots/{lot_id}/sealing"))
     user = User.objects.get(username=username)
     own = user.entity_link.entity
     attachment = workdir / f"{username}-technical.txt"
@@ -77,14 +78,14 @@ def _seal_and_upload(
         bidder_name=own.name,
         price_sheet=sheet,
         attachments=[attachment],
-        signer_key_pem=_key(username, "sign", "key"),
-        encryption_cert_pem=_key(username, "encrypt", "crt"),
+        signer_key_pem=demo_key(username, "sign", "key"),
+        encryption_cert_pem=demo_key(username, "encrypt", "crt"),
         out=out,
         fingerprint=FINGERPRINT | {"creator_id": f"demo-{username}"},
     )
     with open(out, "rb") as f:
         sealed = read_header(f)
-    start = _ok(
+    start = ok(
         client.post(
             f"{API}/lots/{lot_id}/uploads",
             {
@@ -98,31 +99,29 @@ def _seal_and_upload(
     )
     data, chunk = out.read_bytes(), 256 * 1024
     for offset in range(0, len(data), chunk):
-        _ok(
+        ok(
             client.put(
                 f"{API}/uploads/{start['token']}?offset={offset}",
                 data[offset : offset + chunk],
                 content_type="application/octet-stream",
             )
         )
-    return _ok(client.post(f"{API}/uploads/{start['token']}/complete"), 201)
+    return ok(client.post(f"{API}/uploads/{start['token']}/complete"), 201)
 
 
-def _tender(
+def enter_project(
     say: Print,
-    manual: clock.ManualClock,
-    workdir: Path,
+    agent: Client,
     *,
     label: str,
     item: str,
     procedure: str,
     supervisor: str,
     estimate: str,
-    sheet: Callable[[int], dict[str, Any]],
-) -> bool:
-    agent = _client("demo_agent")
+) -> dict[str, Any]:
+    """Register the project with one lot (进场登记) and upload its tender documents."""
     initiator = User.objects.get(username="demo_initiator").entity_link.entity
-    registered = _ok(
+    registered = ok(
         agent.post(
             f"{API}/projects",
             {
@@ -149,25 +148,30 @@ def _tender(
         ),
         201,
     )
-    project = registered["project"]
-    lot_id = project["lots"][0]["id"]
+    project: dict[str, Any] = registered["project"]
     say(f"\n== {project['code']} {label} · {project['procedure']} ==")
     say(f"  进场登记：{registered['message_zh']}")
-    _ok(
+    ok(
         agent.post(
             f"{API}/projects/{project['id']}/documents",
             {"title": "招标文件", "file": io.BytesIO("招标文件正文（演示）".encode())},
         ),
         201,
     )
+    return project
+
+
+def publish_notice(say: Print, agent: Client, project_id: int) -> datetime:
+    """Publish the tender notice; returns the bid deadline (21 days on)."""
     now = clock.now()
-    notice = _ok(
+    deadline = now + timedelta(days=21)
+    notice = ok(
         agent.post(
-            f"{API}/projects/{project['id']}/notice",
+            f"{API}/projects/{project_id}/notice",
             {
                 "sale_starts_at": now.isoformat(),
                 "sale_ends_at": (now + timedelta(days=7)).isoformat(),
-                "bid_deadline": (now + timedelta(days=21)).isoformat(),
+                "bid_deadline": deadline.isoformat(),
                 "body": "欢迎符合条件的投标人投标。",
             },
             content_type="application/json",
@@ -175,58 +179,110 @@ def _tender(
         201,
     )
     say(f"  公告已发布（账本 #{notice['ledger_seq']}）：{notice['title']}")
-    receipts: dict[str, dict[str, Any]] = {}
-    for n, username in enumerate(BIDDERS):
-        client = _client(username)
-        documents = _ok(client.get(f"{API}/projects/{project['id']}/documents"))
-        client.get(f"{API}/documents/{documents[0]['id']}/download")
-        manual.advance(timedelta(hours=6))
-        receipts[username] = _seal_and_upload(client, username, lot_id, sheet(n), workdir)
-        r = receipts[username]
-        say(
-            f"  {username} 递交密封投标文件：{r['size']} 字节，回执账本 #{r['ledger_seq']} "
-            f"{r['ledger_hash'][:16]}…（平台已签名）"
+    return deadline
+
+
+def submit_bid(
+    say: Print,
+    manual: clock.ManualClock,
+    workdir: Path,
+    username: str,
+    project_id: int,
+    lot_id: int,
+    sheet: dict[str, Any],
+) -> dict[str, Any]:
+    """The bidder downloads the documents, six hours later seals and uploads its bid."""
+    client = login(username)
+    documents = ok(client.get(f"{API}/projects/{project_id}/documents"))
+    client.get(f"{API}/documents/{documents[0]['id']}/download")
+    manual.advance(timedelta(hours=6))
+    r = _seal_and_upload(client, username, lot_id, sheet, workdir)
+    say(
+        f"  {username} 递交密封投标文件：{r['size']} 字节，回执账本 #{r['ledger_seq']} "
+        f"{r['ledger_hash'][:16]}…（平台已签名）"
+    )
+    return r
+
+
+def decrypt_bid(say: Print, username: str, lot_id: int, bid_id: int) -> dict[str, Any]:
+    """The bidder signs in to the opening hall and decrypts its bid on its own machine."""
+    client = login(username)
+    ok(client.post(f"{API}/lots/{lot_id}/sign-in"))
+    envelope = ok(client.get(f"{API}/bids/{bid_id}/envelope"))
+    key = release_key(
+        base64.b64decode(envelope["header"]),
+        base64.b64decode(envelope["signature"]),
+        demo_key(username, "encrypt", "key"),
+    )
+    bid: dict[str, Any] = ok(
+        client.post(
+            f"{API}/bids/{bid_id}/key",
+            {"data_key": key.hex()},
+            content_type="application/json",
         )
-    first = BIDDERS[0]
-    _ok(_client(first).post(f"{API}/bids/{receipts[first]['bid_id']}/withdraw"))
-    say(f"  {first} 撤回投标文件（保证金退还到期日已计算）")
-    receipts[first] = _seal_and_upload(_client(first), first, lot_id, sheet(9), workdir)
-    say(f"  {first} 重新递交：回执账本 #{receipts[first]['ledger_seq']}")
-    manual.set(clock.now() + timedelta(days=21))
-    run_due()
-    hall = _ok(agent.get(f"{API}/lots/{lot_id}/hall"))
-    window = datetime.fromisoformat(hall["opening"]["window_ends_at"]).astimezone(clock.SHANGHAI)
-    status = hall["lot"]["status_label"]
-    say(f"  投标截止，系统自动开标：{status}，解密截止 {window:%Y-%m-%d %H:%M:%S}")
-    silent = BIDDERS[-1]
-    for username in BIDDERS[:-1]:
-        client = _client(username)
-        _ok(client.post(f"{API}/lots/{lot_id}/sign-in"))
-        envelope = _ok(client.get(f"{API}/bids/{receipts[username]['bid_id']}/envelope"))
-        key = release_key(
-            base64.b64decode(envelope["header"]),
-            base64.b64decode(envelope["signature"]),
-            _key(username, "encrypt", "key"),
-        )
-        bid = _ok(
-            client.post(
-                f"{API}/bids/{receipts[username]['bid_id']}/key",
-                {"data_key": key.hex()},
-                content_type="application/json",
-            )
-        )
-        say(f"  {username} 签到并在本机解密：报价 {format_cny(bid['price_sheet']['price'])}")
-    say(f"  {silent} 未在解密时限内解密")
-    manual.advance(timedelta(minutes=31))
-    run_due()
-    hall = _ok(agent.get(f"{API}/lots/{lot_id}/hall"))
-    record = hall["opening"]["record"]
+    )
+    say(f"  {username} 签到并在本机解密：报价 {format_cny(bid['price_sheet']['price'])}")
+    return bid
+
+
+def say_record(say: Print, record: dict[str, Any]) -> None:
     say(f"  解密时限届满，开标记录已签名并公布（{len(record['bids'])} 家）：")
     for line in record["bids"]:
         sheet_line = line["price_sheet"]
         price = format_cny(sheet_line["price"]) if sheet_line.get("price") else "—"
         reason = f" — {line['failure_reason']}" if line["failure_reason"] else ""
         say(f"    {line['bidder']}：{price}，{line['status_label']}{reason}")
+
+
+def _tender(
+    say: Print,
+    manual: clock.ManualClock,
+    workdir: Path,
+    *,
+    label: str,
+    item: str,
+    procedure: str,
+    supervisor: str,
+    estimate: str,
+    sheet: Callable[[int], dict[str, Any]],
+) -> bool:
+    agent = login("demo_agent")
+    project = enter_project(
+        say,
+        agent,
+        label=label,
+        item=item,
+        procedure=procedure,
+        supervisor=supervisor,
+        estimate=estimate,
+    )
+    lot_id = project["lots"][0]["id"]
+    publish_notice(say, agent, project["id"])
+    receipts: dict[str, dict[str, Any]] = {}
+    for n, username in enumerate(BIDDERS):
+        receipts[username] = submit_bid(
+            say, manual, workdir, username, project["id"], lot_id, sheet(n)
+        )
+    first = BIDDERS[0]
+    ok(login(first).post(f"{API}/bids/{receipts[first]['bid_id']}/withdraw"))
+    say(f"  {first} 撤回投标文件（保证金退还到期日已计算）")
+    receipts[first] = _seal_and_upload(login(first), first, lot_id, sheet(9), workdir)
+    say(f"  {first} 重新递交：回执账本 #{receipts[first]['ledger_seq']}")
+    manual.set(clock.now() + timedelta(days=21))
+    run_due()
+    hall = ok(agent.get(f"{API}/lots/{lot_id}/hall"))
+    window = datetime.fromisoformat(hall["opening"]["window_ends_at"]).astimezone(clock.SHANGHAI)
+    status = hall["lot"]["status_label"]
+    say(f"  投标截止，系统自动开标：{status}，解密截止 {window:%Y-%m-%d %H:%M:%S}")
+    silent = BIDDERS[-1]
+    for username in BIDDERS[:-1]:
+        decrypt_bid(say, username, lot_id, receipts[username]["bid_id"])
+    say(f"  {silent} 未在解密时限内解密")
+    manual.advance(timedelta(minutes=31))
+    run_due()
+    hall = ok(agent.get(f"{API}/lots/{lot_id}/hall"))
+    record = hall["opening"]["record"]
+    say_record(say, record)
     return hall["lot"]["status"] == "opened" and len(record["bids"]) == len(BIDDERS)
 
 

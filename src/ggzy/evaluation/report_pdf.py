@@ -12,6 +12,7 @@ from ggzy.tendering.services._common import identifier, procedure_of
 
 from .models import CheckResult, Evaluation, Flag, Member, Score
 from .services._common import current_members, method_of
+from .services.flags import evaluated_bids
 
 _DECIDED_BY = {"score": "得分", "price": "报价", "technical": "技术得分", "lot": "抽签"}
 _METHODS = {
@@ -149,10 +150,9 @@ def render_report(evaluation: Evaluation) -> bytes:
     method = method_of(evaluation)
     bids = {r["bid"]: r["entity"] for r in result.get("rows", [])}
     bids |= {r["bid"]: r["entity"] for r in result.get("rejected", [])}
-    names = bids | {
-        b.pk: b.entity.name
-        for b in lot.bids.select_related("entity").filter(pk__in=evaluation.flags.values("bid"))
-    }
+    # Every bid before the committee: a failed check or a flag may concern a bid that is
+    # neither ranked nor rejected (when all bids are rejected, none is ranked).
+    names = bids | {b.pk: b.entity.name for b in evaluated_bids(evaluation)}
     blocks: list[pdf.Block] = [
         pdf.Heading(f"{project.name}{lot.name}评标报告"),
         pdf.Fields(

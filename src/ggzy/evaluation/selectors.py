@@ -12,7 +12,10 @@ import tarfile
 import tempfile
 from typing import IO, Any
 
+from django.db.models import Q
+
 from ggzy.accounts.models import Role, User
+from ggzy.experts.models import Invitation
 from ggzy.experts.services.evaluation import can_run_evaluation
 from ggzy.kernel.errors import NotFound
 from ggzy.tendering.bidfile import ATTACHMENTS, list_attachments
@@ -74,6 +77,118 @@ def for_user(user: User) -> list[Evaluation]:
         .select_related("lot", "lot__project")
         .order_by("-started_at")
     )
+
+
+def listed_for(user: User) -> list[Evaluation]:
+    """The evaluations page: a member's current seats; centre staff: their centre's;
+    supervisors: the projects they supervise; admins and oversight: all. Newest first."""
+    if not user.is_authenticated:
+        return []
+    scope = Q(members__user=user, members__replaced_at__isnull=True)
+    if user.is_superuser or user.role in (Role.ADMIN, Role.OVERSIGHT):
+        scope = Q()
+    elif user.role == Role.CENTRE and user.organisation_id:
+        scope |= Q(draw_request__centre_id=user.organisation_id)
+    elif user.role == Role.SUPERVISOR and user.organisation_id:
+        scope |= Q(lot__project__supervisor_id=user.organisation_id)
+    return list(
+        Evaluation.objects.filter(scope)
+        .distinct()
+        .select_related("lot", "lot__project")
+        .order_by("-started_at")[:200]
+    )
+
+
+def runs(user: User, evaluation: Evaluation) -> bool:
+    """Whether ``user`` is centre staff running this evaluation."""
+    return user.is_authenticated and can_run_evaluation(user, evaluation.draw_request)
+
+
+def seatable_invitations(evaluation: Evaluation) -> list[Invitation]:
+    """Confirmed invitations of the evaluation's draw (e.g. a supplementary draw) whose
+    expert has no seat yet: the experts staff may add to the committee."""
+    return list(
+        Invitation.objects.filter(
+            request=evaluation.draw_request,
+            status=Invitation.Status.CONFIRMED,
+            replaced_at__isnull=True,
+            member__isnull=True,
+        )
+        .select_related("expert")
+        .order_by("pk")
+    )
+
+
+def review_desk(user: User, evaluation: Evaluation) -> list[dict[str, Any]]:
+    """The member's scoring workspace: for every bid still under review, the method's check
+    and scoring items with the member's own saved answers, the price sheet and the bid's
+    decrypted documents (names and sizes)."""
+    me = evaluation.members.filter(user=user, replaced_at__isnull=True).first()
+    if me is None:
+        return []
+    method = method_of(evaluation)
+    own = sheet_of(me)
+    family = procedure_of(evaluation.lot.project).family
+    rejected = set(evaluation.rejections.values_list("bid_id", flat=True))
+    desk = []
+    for bid in evaluated_bids(evaluation):
+        if bid.pk in rejected:
+            continue
+        saved = own.get(str(bid.pk), {"checks": {}, "scores": {}})
+        desk.append(
+            {
+                "id": bid.pk,
+                "entity": bid.entity.name,
+                "code": identifier(bid.entity),
+                "sheet": rows(bid.price_sheet, family),
+                "files": attachments(bid),
+                "checks": [
+                    {
+                        "id": c.id,
+                        "name": c.name,
+                        "stage": c.stage,
+                        "passed": saved["checks"].get(c.id, {}).get("passed"),
+                        "reason": saved["checks"].get(c.id, {}).get("reason", ""),
+                    }
+                    for c in method.checks
+                ],
+                "items": [
+                    {
+                        "id": i.id,
+                        "name": i.name,
+                        "group": i.group,
+                        "max": str(i.max),
+                        "value": saved["scores"].get(i.id, ""),
+                    }
+                    for i in method.items
+                ],
+            }
+        )
+    return desk
+
+
+def submitted_sheets(state: dict[str, Any]) -> list[dict[str, Any]]:
+    """The other members' submitted sheets from ``state`` (present only once the member has
+    submitted their own), arranged per bid: one row per member."""
+    others: dict[str, Any] = state.get("sheets", {}).get("others") or {}
+    if not others:
+        return []
+    method = state["method"]
+    tables = []
+    for bid in state["bids"]:
+        lines = []
+        for name, sheet in sorted(others.items()):
+            entry = sheet.get(str(bid["id"]), {"checks": {}, "scores": {}})
+            lines.append(
+                {
+                    "name": name,
+                    "checks": [entry["checks"].get(c["id"]) for c in method["checks"]],
+                    "scores": [entry["scores"].get(i["id"], "") for i in method["items"]],
+                }
+            )
+        if any(any(line["checks"]) or any(line["scores"]) for line in lines):
+            tables.append({"bid": bid["id"], "entity": bid["entity"], "rows": lines})
+    return tables
 
 
 def _member_line(member: Member) -> dict[str, Any]:

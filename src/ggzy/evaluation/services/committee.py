@@ -10,7 +10,8 @@ from datetime import timedelta
 
 from django.db import transaction
 
-from ggzy.accounts.models import User
+from ggzy.accounts.models import Role, User
+from ggzy.accounts.selectors import is_centre_staff
 from ggzy.core.services import record
 from ggzy.entities.selectors import entity_of
 from ggzy.experts.models import DrawRequest, Invitation
@@ -31,11 +32,12 @@ from ggzy.tendering.services._common import (
 )
 
 from ..method import parse_method
-from ..models import Evaluation, Member
+from ..models import Evaluation, Flag, Member
 from ..scoring import draw_k
 from ._common import current_members, lock, require_runner, require_status, witness
 from .flags import raise_automatic_flags
 
+ART_48 = rules.REG.art(48)
 ART_49 = rules.REG.art(49)
 
 # The expert draw's procedure codes, per tendering procedure family/code.
@@ -190,6 +192,13 @@ def start(
 ) -> Evaluation:
     """Open the sealed list of drawn experts to the evaluation room and form the committee."""
     lot = lock_lot(lot_id)
+    own_centre = user.organisation_id == lot.project.centre_id
+    if not (is_centre_staff(user) and (own_centre or user.role == Role.ADMIN)):
+        raise Forbidden(
+            "只有本项目所在交易中心的工作人员才能组织评标",
+            "only the staff of the project's trading centre run its evaluation",
+            code="not_evaluation_staff",
+        )
     if lot.status != Lot.Status.OPENED:
         raise Conflict(
             f"标段/包当前为「{lot.get_status_display()}」，开标结束后才能评标",
@@ -290,7 +299,7 @@ def start(
 
 def _lock_member(evaluation: Evaluation, member_id: object) -> Member:
     found = (
-        Member.objects.select_for_update()
+        Member.objects.select_for_update(of=("self",))  # the invitation may be null
         .select_related("invitation")
         .filter(pk=member_id, evaluation=evaluation)
         .first()
@@ -400,13 +409,25 @@ def replace_member(
         )
     if evaluation.status in (Evaluation.Status.CONCLUDED, Evaluation.Status.REPORTED):
         _undo_conclusion(evaluation)
+    # Undecided candidates raised by a majority that counted the replaced member's checks
+    # are withdrawn; the checks are counted again once every current member has submitted.
+    withdrawn = list(
+        evaluation.flags.filter(kind=Flag.Kind.CHECK_FAILED, resolved_at__isnull=True).values_list(
+            "pk", flat=True
+        )
+    )
+    Flag.objects.filter(pk__in=withdrawn).delete()
     evaluation.status = Evaluation.Status.FORMING
     evaluation.save(update_fields=["status"])
     witness(
         evaluation,
         "member_replaced",
         user,
-        {"member": member.pk, "reason_sha256": hashlib.sha256(clean_reason.encode()).hexdigest()},
+        {
+            "member": member.pk,
+            "reason_sha256": hashlib.sha256(clean_reason.encode()).hexdigest(),
+            "flags_withdrawn": withdrawn,
+        },
         ip,
     )
     return member
@@ -456,6 +477,13 @@ def add_member(
         name = str(account)
     if any(m.user_id == account.pk for m in members):
         raise Conflict("此人已在委员会中", "already a member", code="already_member")
+    if evaluation.members.filter(user=account, replaced_at__isnull=False).exists():
+        raise Conflict(
+            f"此人已被更换出本评标委员会，其评审结论无效，不得再次加入（依据{ART_48.zh}）",
+            f"this person was replaced on this committee; their review is void and they "
+            f"cannot rejoin ({ART_48.en})",
+            code="member_replaced",
+        )
     if len(members) + 1 == evaluation.draw_request.committee_size:
         experts = sum(m.kind == Member.Kind.EXPERT for m in members) + (kind == Member.Kind.EXPERT)
         _check_composition(evaluation, experts, len(members) + 1 - experts)

@@ -261,6 +261,17 @@ def resolve_flag(
     if votes[0] > votes[1]:
         _reject(evaluation, flag.bid, _reason(reason), text, votes, chair)
         flag.refresh_from_db()
+    elif flag.kind == Flag.Kind.NO_PRICE:
+        # The price score and the ranking need the price read out at the opening.
+        raise RuleViolation(
+            f"{flag.bid.entity.name}的开标一览表没有有效的投标报价，无法计算价格分和排序，"
+            f"不能不予否决；请按{ART_51.zh}（投标文件未对实质性要求作出响应）表决",
+            f"the bid of {flag.bid.entity.name} has no valid price in its price sheet, so it "
+            f"can be neither scored nor ranked; it cannot be let through ({ART_51.en}: not "
+            f"responsive)",
+            code="price_missing",
+            field="votes_for",
+        )
     else:
         flag.resolution, flag.resolution_reason = Flag.Resolution.DISMISSED, text
         flag.resolved_at = clock.now()

@@ -191,9 +191,12 @@ def conclude(
 
 def divergences(evaluation: Evaluation) -> list[dict[str, Any]]:
     """Items on which a member's score is far from the others' (for the chair to discuss),
-    over the submitted sheets of the current members."""
+    once every current member has submitted. Before that the list would show the scores of
+    the members who have submitted to those who have not, so it is empty."""
     method = method_of(evaluation)
-    members = [m for m in current_members(evaluation) if m.submitted_at]
+    members = current_members(evaluation)
+    if not all(m.submitted_at for m in members):
+        return []
     fraction = rules.fraction_value("evaluation.divergence_max_fraction")
     by_key: dict[tuple[int, str], dict[int, Decimal]] = {}
     for member_id, bid_id, item, value in Score.objects.filter(member__in=members).values_list(

@@ -70,7 +70,9 @@ def _check_entries(method: Method, raw: object) -> dict[str, tuple[bool, str]]:
     for item, value in raw.items():
         if item not in known:
             raise InvalidInput(
-                f"评标办法中没有审查项「{item}」", f"no check item {item!r}", field="checks"
+                f"评标办法中没有审查项「{item}」",
+                f"no check item {item!r}",
+                field=f"checks.{item}",
             )
         passed = value.get("passed") if isinstance(value, Mapping) else None
         if not isinstance(passed, bool):
@@ -100,7 +102,9 @@ def _score_entries(method: Method, raw: object) -> dict[str, Any]:
     for item, value in raw.items():
         if item not in items:
             raise InvalidInput(
-                f"评标办法中没有评分项「{item}」", f"no scoring item {item!r}", field="scores"
+                f"评标办法中没有评分项「{item}」",
+                f"no scoring item {item!r}",
+                field=f"scores.{item}",
             )
         out[str(item)] = parse_score(items[item], value)
     return out
