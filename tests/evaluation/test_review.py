@@ -235,9 +235,11 @@ def test_checks_failed_by_a_majority_raise_a_flag_after_the_last_submit(reviewin
         "items": [{"item": "Q1", "votes": 3, "reasons": ["资质证书已过期"] * 3}]
     }
     refused(post(chair, url(r, "/conclude")), 422, "flags_open")
-    # A sheet returned and submitted again does not raise the same flag twice.
+    # A returned sheet withdraws the undecided flag; it is counted again on resubmission,
+    # once, from the sheets as they now stand.
     member_id = r.members[r.people[4].user.pk]
     ok(post(chair, url(r, f"/members/{member_id}/return"), {"reason": "复核"}))
+    assert not Flag.objects.filter(kind=Flag.Kind.CHECK_FAILED).exists()
     ok(post(r.people[4], url(r, "/submit")))
     assert Flag.objects.filter(kind=Flag.Kind.CHECK_FAILED).count() == 1
 

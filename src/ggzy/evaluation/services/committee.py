@@ -32,10 +32,10 @@ from ggzy.tendering.services._common import (
 )
 
 from ..method import parse_method
-from ..models import Evaluation, Flag, Member
+from ..models import Evaluation, Member
 from ..scoring import draw_k
 from ._common import current_members, lock, require_runner, require_status, witness
-from .flags import raise_automatic_flags
+from .flags import raise_automatic_flags, withdraw_check_flags
 
 ART_48 = rules.REG.art(48)
 ART_49 = rules.REG.art(49)
@@ -409,14 +409,7 @@ def replace_member(
         )
     if evaluation.status in (Evaluation.Status.CONCLUDED, Evaluation.Status.REPORTED):
         _undo_conclusion(evaluation)
-    # Undecided candidates raised by a majority that counted the replaced member's checks
-    # are withdrawn; the checks are counted again once every current member has submitted.
-    withdrawn = list(
-        evaluation.flags.filter(kind=Flag.Kind.CHECK_FAILED, resolved_at__isnull=True).values_list(
-            "pk", flat=True
-        )
-    )
-    Flag.objects.filter(pk__in=withdrawn).delete()
+    withdrawn = withdraw_check_flags(evaluation)
     evaluation.status = Evaluation.Status.FORMING
     evaluation.save(update_fields=["status"])
     witness(

@@ -168,6 +168,16 @@ def raise_check_flags(evaluation: Evaluation, members: list[Member]) -> int:
     return len(new)
 
 
+def withdraw_check_flags(evaluation: Evaluation) -> list[int]:
+    """Undecided candidates raised by the members' checks are withdrawn when a sheet they
+    counted changes (a replacement, a returned sheet); the checks are counted again once
+    every current member has submitted. Returns the withdrawn flags' ids."""
+    pending = evaluation.flags.filter(kind=Flag.Kind.CHECK_FAILED, resolved_at__isnull=True)
+    withdrawn = list(pending.values_list("pk", flat=True))
+    Flag.objects.filter(pk__in=withdrawn).delete()
+    return withdrawn
+
+
 def _votes(evaluation: Evaluation, votes_for: object, votes_against: object) -> tuple[int, int]:
     size = len(current_members(evaluation))
     if (

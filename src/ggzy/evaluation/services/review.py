@@ -30,7 +30,7 @@ from ._common import (
     require_status,
     witness,
 )
-from .flags import evaluated_bids, raise_check_flags
+from .flags import evaluated_bids, raise_check_flags, withdraw_check_flags
 
 
 def sheet_of(member: Member) -> dict[str, Any]:
@@ -204,5 +204,12 @@ def return_sheet(
     )
     member.submitted_at = None
     member.save(update_fields=["submitted_at"])
-    witness(evaluation, "sheet_returned", user, {"member": member.pk, "reason": text}, ip)
+    withdrawn = withdraw_check_flags(evaluation)
+    witness(
+        evaluation,
+        "sheet_returned",
+        user,
+        {"member": member.pk, "reason": text, "flags_withdrawn": withdrawn},
+        ip,
+    )
     return member
