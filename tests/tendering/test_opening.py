@@ -260,4 +260,7 @@ def test_nobody_with_database_storage_and_server_can_read_a_bid_before_opening(
     plain = io.BytesIO()
     write_plaintext(opened, plain)
     plain.seek(0)
-    assert [name for name, _ in list_attachments(plain)] == [f"tech-{bid.entity_id}.pdf"]
+    listed = list_attachments(plain)
+    assert [name for name, _ in listed] == [f"tech-{bid.entity_id}.pdf"]
+    # The opening listed the attachments in its own pass, without a second decryption.
+    assert [tuple(a) for a in opened.attachments] == listed

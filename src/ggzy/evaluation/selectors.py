@@ -18,7 +18,7 @@ from ggzy.accounts.models import Role, User
 from ggzy.experts.models import Invitation
 from ggzy.experts.services.evaluation import can_run_evaluation
 from ggzy.kernel.errors import NotFound
-from ggzy.tendering.bidfile import ATTACHMENTS, list_attachments
+from ggzy.tendering.bidfile import ATTACHMENTS
 from ggzy.tendering.price_sheet import rows
 from ggzy.tendering.services._common import identifier, is_manager, procedure_of
 from ggzy.tendering.services.opening import write_plaintext
@@ -313,8 +313,8 @@ def plaintext(bid: Any) -> IO[bytes]:
 
 
 def attachments(bid: Any) -> list[tuple[str, int]]:
-    with plaintext(bid) as spool:
-        return list_attachments(spool)
+    """Listed at the opening, in its one decryption pass: listing needs no decryption."""
+    return [(name, size) for name, size in bid.attachments]
 
 
 def attachment(bid: Any, name: str) -> tuple[_Closing, int]:

@@ -382,6 +382,8 @@ class Bid(models.Model):
     plaintext_digest = models.CharField(_("明文摘要"), max_length=64, blank=True)
     price_sheet = models.JSONField(_("开标一览表"), null=True, blank=True)
     price_sheet_problems = models.JSONField(_("开标一览表问题"), default=list, blank=True)
+    # [[name, size], …] of the attachments, listed in the opening's one decryption pass.
+    attachments = models.JSONField(_("附件清单"), default=list, blank=True)
     failure_reason = models.TextField(_("解密失败原因"), blank=True)
     # The released data key, sealed with the platform secret: the committee's reading of the
     # documents decrypts on demand, so no plaintext copy of a bid is ever stored.

@@ -32,7 +32,7 @@ from ggzy.kernel.crypto import (
 )
 from ggzy.kernel.errors import DomainError, Forbidden, InvalidInput, NotFound, RuleViolation
 
-from ..bidfile import MAX_PRICE_SHEET, read_price_sheet
+from ..bidfile import ATTACHMENTS, MAX_PRICE_SHEET, read_price_sheet
 from ..models import (
     Bid,
     EscrowShare,
@@ -43,6 +43,7 @@ from ..models import (
     SignIn,
 )
 from ..price_sheet import validate
+from ..tar_index import TarIndex
 from ._common import (
     digest_of,
     hall_changed,
@@ -256,6 +257,16 @@ class _Prefix:
         return len(chunk)
 
 
+class _Tee:
+    def __init__(self, *sinks: _Prefix | TarIndex) -> None:
+        self.sinks = sinks
+
+    def write(self, chunk: bytes) -> int:
+        for sink in self.sinks:
+            sink.write(chunk)
+        return len(chunk)
+
+
 def _read_sheet(prefix: bytes, family: str) -> tuple[dict[str, Any], list[dict[str, str]]]:
     try:
         sheet, problems = validate(json.loads(read_price_sheet(io.BytesIO(prefix))), family)
@@ -269,10 +280,11 @@ def _decrypt(bid: Bid, key: bytes, source: str, actor: str) -> Bid:
     """Decrypt with a released or recovered key in one pass (``open_envelope`` checks the
     key, every chunk, the ciphertext digest and the plaintext commitment); only when that
     fails look at the stored container to decide the Art 31 fault."""
-    prefix = _Prefix(MAX_PRICE_SHEET + SHEET_HEADROOM)
+    prefix, index = _Prefix(MAX_PRICE_SHEET + SHEET_HEADROOM), TarIndex()
+    sink = _Tee(prefix, index)
     with open(bid.file, "rb") as src:
         try:
-            opened = open_envelope(src, prefix, signer_public_pem=_signer_public(bid), data_key=key)
+            opened = open_envelope(src, sink, signer_public_pem=_signer_public(bid), data_key=key)
         except InvalidInput as exc:
             intact = _storage_intact(bid, src)
             if exc.code == "envelope_key_mismatch" and intact:
@@ -292,6 +304,11 @@ def _decrypt(bid: Bid, key: bytes, source: str, actor: str) -> Bid:
     bid.status, bid.key_source, bid.decrypted_at = Bid.Status.DECRYPTED, source, clock.now()
     bid.plaintext_digest = opened.plaintext_digest.hex()
     bid.price_sheet, bid.price_sheet_problems = sheet, problem_list
+    bid.attachments = [
+        [name.removeprefix(ATTACHMENTS), size]
+        for name, size in index.files
+        if name.startswith(ATTACHMENTS)
+    ]
     bid.save(
         update_fields=[
             "opened_key",
@@ -301,6 +318,7 @@ def _decrypt(bid: Bid, key: bytes, source: str, actor: str) -> Bid:
             "plaintext_digest",
             "price_sheet",
             "price_sheet_problems",
+            "attachments",
         ]
     )
     record(
