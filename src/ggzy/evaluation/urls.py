@@ -1,10 +1,12 @@
 from django.urls import URLPattern, URLResolver, path
 
-from . import views
+from . import setup_views, views
 
 app_name = "evaluation"
 urlpatterns: list[URLPattern | URLResolver] = [
     path("", views.evaluation_list, name="list"),
+    path("lots/<int:lot_id>/method/", setup_views.method, name="method"),
+    path("lots/<int:lot_id>/start/", setup_views.start, name="start"),
     path("<int:evaluation_id>/", views.room, name="room"),
     path("<int:evaluation_id>/live/", views.live, name="live"),
     path("<int:evaluation_id>/sign-in/", views.sign_in, name="sign-in"),

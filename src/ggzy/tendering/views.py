@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from ggzy.accounts.models import User
+from ggzy.accounts.selectors import is_centre_staff
 from ggzy.entities.selectors import entity_of
 from ggzy.kernel.errors import DomainError
 
@@ -112,6 +113,7 @@ def _project_context(user: User, project: Project, **bound: forms.Form) -> dict[
         "is_manager": manager,
         "is_bidder": entity is not None and entity.is_respondent and not manager,
         "can_host": user.is_authenticated and can_host(user, project),
+        "runs_centre": is_centre_staff(user) and user.organisation_id == project.centre_id,
         "document_form": DocumentForm(),
         "notice_form": NoticeForm(),
         "amend_form": AmendForm(),
