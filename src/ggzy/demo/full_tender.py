@@ -466,7 +466,6 @@ def _award_and_contract(
     if response.status_code != 200:
         raise DemoError(f"下载中标通知书失败：{response.status_code}")
     pdf = response.getvalue()
-    response.close()
     check = seal.verify_pdf(pdf)
     sealed = check.intact and check.valid and check.trusted and check.covers_document
     same = hashlib.sha256(pdf).hexdigest() == notice["digest"]
