@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "ggzy.deposits",
     "ggzy.evaluation",
     "ggzy.awards",
+    "ggzy.disclosure",
     "ggzy.web",
 ]
 
@@ -225,3 +226,10 @@ GGZY_BID_MAX_BYTES = int(os.environ.get("GGZY_BID_MAX_BYTES", str(4 * 1024**3)))
 # Whether candidates' scores are published with the candidates (候选人公示是否公开得分), by
 # region-code prefix: the longest matching prefix wins, "" is the default.
 GGZY_CANDIDATE_SCORES_PUBLIC = {"": True}
+
+# The OCDS identifier prefix (ocid = prefix + "-" + project code). Register a real one with
+# the Open Contracting Partnership for production; "ocds-ggzy00" marks unregistered data.
+GGZY_OCID_PREFIX = os.environ.get("GGZY_OCID_PREFIX", "ocds-ggzy00")
+
+# The trading system's number in the national data exchange (交易系统编号, dataset 501).
+GGZY_TRADE_SYSTEM_CODE = os.environ.get("GGZY_TRADE_SYSTEM_CODE", "")

@@ -20,5 +20,6 @@ urlpatterns = [
     path("deposits/", include("ggzy.deposits.urls")),
     path("evaluation/", include("ggzy.evaluation.urls")),
     path("awards/", include("ggzy.awards.urls")),
+    path("", include("ggzy.disclosure.urls")),
     path("", include("ggzy.web.urls")),
 ]

@@ -219,6 +219,10 @@ class Notice(models.Model):
     published_at = models.DateTimeField(_("发布时间"))
     published_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
     ledger_seq = models.PositiveBigIntegerField(_("账本序号"))
+    # What the public portal shows: sanitised, masked, searchable (``ggzy.disclosure``).
+    publication = models.OneToOneField(
+        "disclosure.Publication", on_delete=models.PROTECT, related_name="tendering_notice"
+    )
 
     class Meta:
         ordering = ["-published_at", "-id"]

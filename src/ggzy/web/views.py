@@ -7,6 +7,7 @@ from django.shortcuts import render
 from ggzy.accounts.models import Organisation, User
 from ggzy.catalogue.selectors import workspace_context as catalogue_workspace
 from ggzy.core.models import Checkpoint, LedgerEntry, LedgerHead
+from ggzy.disclosure.selectors import latest_by_category
 from ggzy.entities.selectors import public_stats
 from ggzy.entities.selectors import workspace_context as entities_workspace
 from ggzy.experts.selectors.pool import workspace_context as experts_workspace
@@ -18,6 +19,7 @@ def home(request: HttpRequest) -> HttpResponse:
         "centres": centres.select_related("region").order_by("region_id"),
         "stats": public_stats(),
         "latest_entries": LedgerEntry.objects.order_by("-seq")[:8],
+        "latest_notices": latest_by_category(),
     }
     return render(request, "web/home.html", context)
 

@@ -10,14 +10,13 @@ from django.db import transaction
 
 from ggzy.accounts.models import User
 from ggzy.accounts.selectors import is_centre_staff
-from ggzy.core.services import record
 from ggzy.entities.models import EntityStatus, MarketEntity
 from ggzy.entities.selectors import entity_of
 from ggzy.kernel import clock, rules
 from ggzy.kernel.errors import Forbidden, NotFound, RuleViolation
 from ggzy.kernel.ledger import canonical_json
 
-from ..models import Lot, Notice, Project
+from ..models import Lot, Notice, Project, Sector
 from ..procedures import Procedure
 from ..procedures import get as get_procedure
 
@@ -133,27 +132,38 @@ def publish_notice(
     lot: Lot | None = None,
     ip: str | None = None,
 ) -> Notice:
-    """Hand a notice to disclosure: stored, digested and witnessed in the ledger."""
-    now = clock.now()
-    digest = digest_of({"title": title, "body": body})
-    entry = record(
-        "notice.published",
-        subject=f"project:{project.code}",
-        payload={"kind": kind, "title": title, "lot": lot.code if lot else None, "digest": digest},
+    """Hand a notice to the disclosure service, which publishes (sanitised, masked, indexed)
+    and witnesses it in the ledger; keep the trade's own record of it."""
+    from ggzy.disclosure import services as disclosure
+    from ggzy.disclosure.models import Category
+
+    category = Category.WORKS if project.sector == Sector.CONSTRUCTION else Category.PROCUREMENT
+    publication = disclosure.publish(
+        disclosure.Notice(
+            kind=kind,
+            category=category,
+            region=project.region,
+            centre=project.centre,
+            trade_code=project.code,
+            trade_title=project.name,
+            lot_code=lot.code if lot else "",
+            title=title,
+            body=body,
+        ),
         actor=user.actor if user else "system",
         ip=ip,
     )
-    publisher = user or project.created_by
     return Notice.objects.create(
         project=project,
         lot=lot,
         kind=kind,
         title=title,
         body=body,
-        digest=digest,
-        published_at=now,
-        published_by=publisher,
-        ledger_seq=entry.seq,
+        digest=digest_of({"title": title, "body": body}),
+        published_at=publication.published_at,
+        published_by=user or project.created_by,
+        ledger_seq=publication.ledger_seq,
+        publication=publication,
     )
 
 

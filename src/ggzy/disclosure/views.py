@@ -1,0 +1,137 @@
+"""The public portal (信息公开): list, search, notice pages, feeds, sitemap. No login, and
+every page reads without JavaScript."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.syndication.views import Feed
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.feedgenerator import Atom1Feed
+
+from ggzy.kernel.errors import DomainError
+
+from . import search, selectors, verification
+from .models import Publication
+
+PAGE = 20
+
+
+def _page(request: HttpRequest, query: str) -> dict[str, Any]:
+    filters, notes = selectors.filters_from(request.GET)
+    after = request.GET.get("after") or None
+    try:
+        if query:
+            page = search.search(query, filters=filters, after=after, limit=PAGE)
+        else:
+            page = search.listing(filters, after=after, limit=PAGE)
+    except DomainError as exc:  # a tampered page key: say so, show the first page
+        notes.append(f"{exc.message_zh} / {exc.message_en}")
+        page = (
+            search.search(query, filters=filters, after=None, limit=PAGE)
+            if query
+            else search.listing(filters, after=None, limit=PAGE)
+        )
+    params = request.GET.copy()
+    params.pop("after", None)
+    next_url = None
+    if page.next:
+        params["after"] = page.next
+        next_url = f"?{params.urlencode()}"
+    return {
+        "page": page,
+        "notes": notes,
+        "q": query,
+        "selected": request.GET,
+        "next_url": next_url,
+        **selectors.filter_options(),
+    }
+
+
+def notice_list(request: HttpRequest) -> HttpResponse:
+    return render(request, "disclosure/list.html", _page(request, ""))
+
+
+def search_page(request: HttpRequest) -> HttpResponse:
+    query = (request.GET.get("q") or "").strip()
+    return render(request, "disclosure/search.html", _page(request, query))
+
+
+def notice_detail(request: HttpRequest, uid: str) -> HttpResponse:
+    try:
+        publication = selectors.get(uid)
+    except DomainError as exc:
+        raise Http404(exc.message_zh) from exc
+    latest = selectors.latest_version(publication)
+    context = {
+        "notice": publication,
+        "latest": latest if latest.pk != publication.pk else None,
+        "diff": selectors.diff(publication),
+        "timeline": selectors.timeline(publication),
+    }
+    return render(request, "disclosure/detail.html", context)
+
+
+class LatestFeed(Feed):
+    """RSS 2.0 of the newest notices; the list page's filters apply (per-filter feeds)."""
+
+    description = "公共资源交易公告 / public resource trading notices"
+
+    def get_object(self, request: HttpRequest) -> Any:
+        return selectors.filters_from(request.GET)[0]
+
+    def title(self, obj: search.Filters) -> str:
+        return "公共资源交易公告"
+
+    def link(self, obj: search.Filters) -> str:
+        return reverse("disclosure:list")
+
+    def items(self, obj: search.Filters) -> list[Publication]:
+        return [hit.publication for hit in search.listing(obj, after=None, limit=50).items]
+
+    def item_title(self, item: Publication) -> str:
+        return item.title
+
+    def item_description(self, item: Publication) -> str:
+        return item.text[:500]
+
+    def item_link(self, item: Publication) -> str:
+        return reverse("disclosure:notice", args=[item.uid])
+
+    def item_pubdate(self, item: Publication) -> Any:
+        return item.published_at
+
+    def item_guid(self, item: Publication) -> str:
+        return item.uid
+
+
+class LatestAtom(LatestFeed):
+    feed_type = Atom1Feed
+    subtitle = LatestFeed.description
+
+
+def sitemap(request: HttpRequest) -> HttpResponse:
+    """The newest 50,000 notices (the sitemap protocol's limit per file)."""
+    rows = Publication.objects.values_list("uid", "published_at")[:50_000]
+    base = request.build_absolute_uri("/").rstrip("/")
+    urls = "".join(
+        f"<url><loc>{base}{reverse('disclosure:notice', args=[uid])}</loc>"
+        f"<lastmod>{at.date().isoformat()}</lastmod></url>"
+        for uid, at in rows
+    )
+    body = (
+        '<?xml version="1.0" encoding="UTF-8"?>'
+        f'<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">{urls}</urlset>'
+    )
+    return HttpResponse(body, content_type="application/xml")
+
+
+def verify(request: HttpRequest) -> HttpResponse:
+    """Anyone checks a receipt or a notice reference against the ledger."""
+    reference = (request.POST.get("reference") or request.GET.get("reference") or "")[
+        : verification.MAX_INPUT + 1
+    ]
+    verdict = verification.verify(reference) if reference.strip() else None
+    return render(request, "disclosure/verify.html", {"verdict": verdict, "reference": reference})
