@@ -7,8 +7,9 @@ beside baselines measured in the same run on the same database.
 By default a fresh SQLite file in a temporary directory. ``--db URL`` uses that database
 as it is (it is not dropped afterwards, so that ``--keep`` can reuse a loaded one): it must
 hold no notices, or with ``--keep`` at most ``--notices`` of them (the missing ones are
-added, so an interrupted load can be resumed). Without ``--keep`` a database that already
-holds notices is refused rather than emptied.
+added: an interrupted load resumes with the same options). Without ``--keep`` a database
+that already holds notices is refused rather than emptied. A million notices take about
+8 GB of database (SQLite or PostgreSQL) and about 100 MB of this process's memory.
 
 Set-up (timed, not part of the figures): a province, six cities and their counties, one
 trading centre per province and city and a branch per county; ``--notices`` realistic
@@ -50,6 +51,8 @@ import http.client
 import os
 import platform
 import random
+import resource
+import shutil
 import socket
 import statistics
 import subprocess
@@ -57,6 +60,7 @@ import sys
 import tempfile
 import threading
 import time
+import unicodedata
 import urllib.request
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -74,6 +78,7 @@ YEARS = 3
 RARE_EVERY = 2_000  # one notice in this many mentions the rare word
 SEARCH_GOAL_MS = 100.0
 LIST_GOAL_MS = 50.0
+DISK_PER_NOTICE = 9_000  # bytes of database per notice, measured at 50,000 (7.5 to 8 KiB)
 DEPTH = 50  # "a deep page": the page after following ``next`` this many times
 
 COMMON_WORDS = {
@@ -170,6 +175,18 @@ STOP_REASONS = ["因有效投标人不足三家", "因所有投标均被否决",
                 "因上级主管部门要求暂缓实施"]  # fmt: skip
 
 
+MEDICAL_QUALS = ["具备《医疗器械经营许可证》或第二类医疗器械经营备案凭证",
+                 "所投医疗设备须取得医疗器械注册证", "具备医疗设备售后维修能力"]  # fmt: skip
+MEDICAL_TECH = ["彩色多普勒超声诊断仪", "全自动生化分析仪", "128排螺旋CT", "1.5T磁共振成像系统",
+                "数字化X射线摄影系统", "多参数监护仪", "高频电刀", "麻醉工作站", "电子胃肠镜",
+                "血液透析机", "有创呼吸机", "医疗设备维保", "医用中心供氧系统",
+                "消毒供应中心设备"]  # fmt: skip
+PROPERTY_OWNERS = ["国有资产投资经营有限公司", "城市建设投资集团有限公司", "交通建设投资有限公司",
+                   "文化旅游投资集团有限公司", "机关事务管理局"]  # fmt: skip
+OTHER_OWNERS = ["机关事务管理局", "生态环境局", "林业局", "公安局", "城市管理和综合执法局",
+                "农业农村局"]  # fmt: skip
+
+
 @dataclass(frozen=True)
 class Vocabulary:
     """How one category speaks: the verbs of its notices and the phrases of its bodies."""
@@ -223,15 +240,11 @@ VOCABULARY = {
         quals=["符合《中华人民共和国政府采购法》第二十二条规定的条件",
                "具有独立承担民事责任的能力", "具有良好的商业信誉和健全的财务会计制度",
                "参加政府采购活动前三年内在经营活动中没有重大违法记录",
-               "具备《医疗器械经营许可证》或第二类医疗器械经营备案凭证",
-               "所投医疗设备须取得医疗器械注册证", "具备物业服务相关经验",
                "未被列入信用中国失信被执行人、重大税收违法失信主体名单"],
-        tech=["彩色多普勒超声诊断仪", "全自动生化分析仪", "128排螺旋CT", "1.5T磁共振成像系统",
-              "数字化X射线摄影系统", "多参数监护仪", "高频电刀", "麻醉工作站", "电子胃肠镜",
-              "血液透析机", "有创呼吸机", "医疗设备维保", "服务器", "核心交换机",
-              "下一代防火墙", "高清视频监控摄像机", "交互式智能平板", "学生课桌椅", "变频空调",
-              "保洁人员不少于{s}名", "7×24小时响应", "驻场服务", "网络安全等级保护三级",
-              "国产化适配", "正版软件授权"],
+        tech=["服务器", "核心交换机", "下一代防火墙", "高清视频监控摄像机", "交互式智能平板",
+              "学生课桌椅", "变频空调", "保洁人员不少于{s}名", "7×24小时响应", "驻场服务",
+              "网络安全等级保护三级", "国产化适配", "正版软件授权", "物业服务经验",
+              "食品安全管理", "车辆维修资质", "绿化养护", "办公家具环保等级E1"],
         suffix={"prequalification": "资格预审公告", "invitation": "采购邀请书",
                 "change": "更正公告", "termination": "终止公告", "failure": "废标公告",
                 "opening_record": "开标记录", "bidder_list": "供应商名单",
@@ -355,6 +368,7 @@ def setup(url: str, var_dir: str) -> None:
 class Place:
     code: str
     name: str  # as written in a title: 长沙市岳麓区
+    city: str  # 长沙市 (湖南省 for the province)
     centre_id: int
     centre_name: str
     area_code: str
@@ -385,19 +399,23 @@ def make_world() -> list[tuple[Place, float]]:
 
     province = region(*PROVINCE, Level.PROVINCE, None)
     top = centre(f"{PROVINCE[1]}公共资源交易中心", province, Level.PROVINCE, None)
-    places = [(Place(PROVINCE[0], PROVINCE[1], top.pk, top.name, "0731"), 10.0)]
+    places = [(Place(PROVINCE[0], PROVINCE[1], PROVINCE[1], top.pk, top.name, "0731"), 10.0)]
     for city_code, (city_name, counties) in CITIES.items():
         city = region(city_code, city_name, Level.CITY, province)
         city_centre = centre(f"{city_name}公共资源交易中心", city, Level.CITY, top)
         area = AREA_CODES[city_code]
-        places.append((Place(city_code, city_name, city_centre.pk, city_centre.name, area), 40 / 6))
+        places.append(
+            (Place(city_code, city_name, city_name, city_centre.pk, city_centre.name, area), 40 / 6)
+        )
         for code, name in counties:
             county = region(code, name, Level.COUNTY, city)
             branch = centre(
                 f"{city_name}公共资源交易中心{name}分中心", county, Level.COUNTY, city_centre
             )
             weight = 50 / 6 / len(counties)
-            places.append((Place(code, city_name + name, branch.pk, branch.name, area), weight))
+            places.append(
+                (Place(code, city_name + name, city_name, branch.pk, branch.name, area), weight)
+            )
     return places
 
 
@@ -416,6 +434,8 @@ class Trade:
     place: Place
     owner: str
     agent: str
+    quals: list[str]
+    tech: list[str]
     amount: float  # 万元
     parties: list[str]  # bidders / suppliers / bidders for the right
     suffix: str  # the tender notice's title end (procurement varies its method)
@@ -508,7 +528,11 @@ class NoticeMaker:
         code = f"HN-{CODE_PREFIX[category]}-{moment.year}-{self.trades:07d}"
         vocabulary = VOCABULARY[category]
         lot, lot_code, suffix = "", "", vocabulary.suffix.get("tender", "")
+        quals, tech = vocabulary.quals, vocabulary.tech
         owner = place.name + rng.choice(BUYERS)
+        authority = (  # of land and mining rights
+            f"{place.city}自然资源和规划局" if place.city.endswith("市") else "湖南省自然资源厅"
+        )
         if category == "works":
             title = place.name + rng.choice(WORKS_SUBJECTS) + rng.choice(WORKS_TYPES)
             lot = rng.choice(WORKS_LOTS)
@@ -519,6 +543,8 @@ class NoticeMaker:
         elif category == "procurement":
             medical = rng.random() < 0.3
             goods = rng.choice(MEDICAL_GOODS if medical else OTHER_GOODS)
+            if medical:
+                quals, tech = quals + MEDICAL_QUALS, MEDICAL_TECH
             title = f"{owner}{goods}采购项目"
             lot_code = f"{code}-B{rng.randint(1, 4)}" if rng.random() < 0.3 else ""
             suffix = rng.choice(PROCUREMENT_MODES)
@@ -529,13 +555,14 @@ class NoticeMaker:
                 f"{place.name}{moment.year}-{rng.randint(1, 120):03d}号宗地（{use}）"
                 "国有建设用地使用权"
             )
-            owner = place.name.split("市")[0] + "市自然资源和规划局"
+            owner = authority
             amount = rng.lognormvariate(8, 1.1)
         elif category == "mining":
             title = f"{place.name}{rng.choice(MINING_SITES)}{rng.choice(MINERALS)}"
-            owner = place.name.split("市")[0] + "市自然资源和规划局"
+            owner = authority
             amount = rng.lognormvariate(7, 1.0)
         elif category == "property":
+            owner = place.name + rng.choice(PROPERTY_OWNERS)
             if rng.random() < 0.6:
                 company = _company(rng, "property")
                 title = f"{company}{rng.choice([10, 20, 30, 35, 49, 51, 100])}%股权转让项目"
@@ -543,6 +570,7 @@ class NoticeMaker:
                 title = f"{owner}{rng.choice(PROPERTY_ASSETS)}转让项目"
             amount = rng.lognormvariate(6, 1.4)
         else:
+            owner = place.name + rng.choice(OTHER_OWNERS)
             title = f"{place.name}{rng.choice(OTHER_ITEMS)}项目"
             amount = rng.lognormvariate(3, 1.2)
         parties = [_company(rng, category) for _ in range(rng.randint(3, 9))]
@@ -557,6 +585,8 @@ class NoticeMaker:
             agent=rng.choice(["湖南", "长沙", place.name[:3]])
             + rng.choice(BRANDS)
             + "招标代理有限公司",
+            quals=quals,
+            tech=tech,
             amount=amount,
             parties=parties,
             suffix=suffix,
@@ -575,19 +605,29 @@ class NoticeMaker:
             f"{rng.randint(22000000, 89999999)}；代理机构：{trade.agent}，联系人：{_person(rng)}，"
             f"手机：{_mobile(rng)}；交易场所：{trade.place.centre_name}。"
         )
-        tech = "主要技术要求：" + "、".join(_fill(t, rng) for t in rng.sample(v.tech, 5)) + "。"
+        tech = "主要技术要求：" + "、".join(_fill(t, rng) for t in rng.sample(trade.tech, 5)) + "。"
         if rng.random() * RARE_EVERY < 1:  # the rare word of the search cases
             tech += "另含医用直线加速器机房防护改造一项。"
         if kind in ("tender", "prequalification", "invitation"):
             deadline = moment + timedelta(days=rng.randint(20, 30), hours=rng.randint(0, 3))
             scope = "；".join(_fill(s, rng) for s in rng.sample(v.scope, 4))
-            quals = "；".join(rng.sample(v.quals, min(3, len(v.quals))))
+            quals = "；".join(rng.sample(trade.quals, min(3, len(trade.quals))))
+            if trade.category in ("works", "procurement"):
+                intro = (
+                    f"{trade.owner}的{name}（项目编号：{trade.code}）已具备{v.mode}条件，资金来源"
+                    f"为{rng.choice(FUNDS)}，现进行{v.mode}，欢迎符合条件的{v.party}参加。"
+                )
+                quals += f"；本项目{rng.choice(['不', ''])}接受联合体"
+            else:
+                intro = (
+                    f"经有批准权的机关批准，{trade.owner}决定以{v.mode}方式交易{name}"
+                    f"（项目编号：{trade.code}），欢迎符合条件的{v.party}参加。"
+                )
             paragraphs = [
-                f"{trade.owner}的{name}（项目编号：{trade.code}）已具备{v.mode}条件，资金来源为"
-                f"{rng.choice(FUNDS)}，现进行{v.mode}，欢迎符合条件的{v.party}参加。",
+                intro,
                 f"一、项目概况：建设（实施）地点为{trade.place.name}{rng.choice(ROADS)}；{scope}；"
                 f"{v.amount}：{trade.amount:,.2f}万元。",
-                f"二、资格要求：{quals}；本项目{rng.choice(['不', ''])}接受联合体。",
+                f"二、资格要求：{quals}。",
                 f"三、文件获取：凡有意参加者，请于{_day(moment)}至{_day(deadline)}，登录"
                 f"{trade.place.centre_name}电子交易平台下载{v.document}，不再提供纸质文件。",
                 f"四、递交与开启：{v.submission}截止时间为{_when(deadline)}，地点为"
@@ -825,10 +865,20 @@ def timed(call: Callable[[int], Any], k: int) -> tuple[list[float], Any]:
     return times, result
 
 
-def row(label: str, values: list[float], note: str = "") -> str:
+def pad(text: str, width: int) -> str:
+    """``text`` padded to ``width`` columns of a terminal (CJK characters take two)."""
+    used = sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+    return text + " " * max(0, width - used)
+
+
+LABEL = 52
+
+
+def row(label: str, values: list[float], rows: int | None = None, note: str = "") -> str:
+    count = f"{rows:6d}" if rows is not None else " " * 6
     return (
-        f"  {label:<50} {pct(values, 50):8.2f} {pct(values, 95):8.2f} "
-        f"{max(values) * 1000:8.2f}  {note}"
+        f"    {pad(label, LABEL)} {pct(values, 50):8.2f} {pct(values, 95):8.2f} "
+        f"{max(values) * 1000:8.2f} {count}  {note}"
     )
 
 
@@ -836,7 +886,7 @@ def verdict(values: list[float], goal_ms: float) -> str:
     return "ok" if pct(values, 95) <= goal_ms else f"ABOVE the {goal_ms:.0f} ms goal"
 
 
-HEADER = f"  {'(milliseconds)':<50} {'p50':>8} {'p95':>8} {'max':>8}"
+HEADER = f"  {pad('(milliseconds)', LABEL + 2)} {'p50':>8} {'p95':>8} {'max':>8} {'rows':>6}"
 
 
 # --- baselines -------------------------------------------------------------------------------
@@ -953,7 +1003,7 @@ def measure_search(k: int, span: Span) -> list[tuple[str, list[float], int]]:
         for label, make in filter_cases(span, category):
             times, page = timed(lambda i, w=word, f=make: search.search(w, filters=f(i)), k)
             results.append((f"{word}: {label}", times, len(page.items)))
-    for word, label in ((RARE_WORD, "rare word"), (ABSENT_WORD, "word found nowhere")):
+    for word, label in ((RARE_WORD, f"rare: ~1 in {RARE_EVERY:,}"), (ABSENT_WORD, "found nowhere")):
         times, page = timed(lambda i, w=word: search.search(w), k)
         results.append((f"{word} ({label})", times, len(page.items)))
         times, page = timed(
@@ -1147,6 +1197,28 @@ def hammer(server: Server, path: str, clients: int, seconds: float) -> Load:
     return Load(path, len(times), sum(errors), wall, times, cpu_server / wall, cpu_client / wall)
 
 
+PAGES = [  # (label, path, goal in ms)
+    ("GET / (home page)", "/", None),
+    ("GET /notices/", "/notices/", LIST_GOAL_MS),
+    (
+        "GET /notices/?category=works&region=4301",
+        "/notices/?category=works&region=4301",
+        LIST_GOAL_MS,
+    ),
+    ("GET /search?q=工程", f"/search?q={quote('工程')}", SEARCH_GOAL_MS),
+    (
+        "GET /search?q=医疗设备&category=…&region=4301",
+        f"/search?q={quote('医疗设备')}&category=procurement&region=4301",
+        SEARCH_GOAL_MS,
+    ),
+]
+LOADS = [  # (label, path): the baselines, then the home page
+    ("baseline: static file (WhiteNoise)", "/static/web/site.css"),
+    ("baseline: platform-key (no database)", "/api/v1/ledger/platform-key"),
+    ("home page GET /", "/"),
+]
+
+
 # --- the run ---------------------------------------------------------------------------------
 
 
@@ -1166,23 +1238,45 @@ def facts() -> tuple[str, str]:
     return machine, f"{connection.vendor} {version}"
 
 
+def database_bytes() -> int:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute(
+                "SELECT page_count * page_size FROM pragma_page_count(), pragma_page_size()"
+            )
+        else:
+            cursor.execute("SELECT pg_database_size(current_database())")
+        return int(cursor.fetchone()[0])
+
+
 def print_load(report: LoadReport) -> None:
+    from ggzy.disclosure.models import Publication
+
+    size = database_bytes()
+    total = Publication.objects.count()
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
     if not report.added:
         print(f"loaded: {report.existing:,} notices already there (--keep), nothing generated")
-        return
-    n = report.added
-    rate = n / report.seconds
+    else:
+        n = report.added
+        print(
+            f"loaded {n:,} notices in {report.seconds:,.1f} s ({n / report.seconds:,.0f}/s; "
+            f"{report.existing:,} were there): generating {report.make_s:,.1f} s, bulk_create "
+            f"{report.insert_s:,.1f} s, index_many {report.index_s:,.1f} s, optimize "
+            f"{report.optimize_s:,.1f} s"
+            + (f", VACUUM ANALYZE {report.vacuum_s:,.1f} s" if report.vacuum_s else "")
+        )
+        per = (report.seconds - report.optimize_s - report.vacuum_s) / n
+        print(
+            f"  {report.bytes_text / n / 1024:,.1f} KiB of body + text per notice; at this rate "
+            f"1,000,000 would take {per * 1_000_000 / 60:,.0f} min (linear: a lower bound) "
+            "+ optimize / vacuum"
+        )
     print(
-        f"loaded {n:,} notices in {report.seconds:,.1f} s ({rate:,.0f}/s; "
-        f"{report.existing:,} were there): generating {report.make_s:,.1f} s, bulk_create "
-        f"{report.insert_s:,.1f} s, index_many {report.index_s:,.1f} s, optimize "
-        f"{report.optimize_s:,.1f} s"
-        + (f", VACUUM ANALYZE {report.vacuum_s:,.1f} s" if report.vacuum_s else "")
-    )
-    per = (report.seconds - report.optimize_s - report.vacuum_s) / n
-    print(
-        f"  {report.bytes_text / n / 1024:,.1f} KiB of body + text per notice; linear estimate "
-        f"for 1,000,000: {per * 1_000_000 / 60:,.0f} min + optimize / vacuum"
+        f"  database {size / 1e6:,.0f} MB ({size / max(total, 1) / 1024:,.1f} KiB per notice); "
+        f"peak memory of this process {peak:,.0f} MB"
     )
 
 
@@ -1202,6 +1296,12 @@ def main() -> int:
 
     with tempfile.TemporaryDirectory(prefix="ggzy-disclosure-") as tmp:
         url = args.db or f"sqlite:///{tmp}/bench.sqlite3"
+        need = args.notices * DISK_PER_NOTICE
+        if not args.db and shutil.disk_usage(tmp).free < need:
+            raise SystemExit(
+                f"not enough disk in {tmp}: about {need / 1e9:,.1f} GB needed; set TMPDIR, "
+                "pass --db or lower --notices"
+            )
         setup(url, tmp)
         machine, database = facts()
         print(machine)
@@ -1218,65 +1318,49 @@ def main() -> int:
         commits = baseline_commits(500)
         print()
         print(HEADER)
-        print("  baseline")
-        print(
-            row("raw single-row commit", commits, f"{len(commits) / sum(commits):,.0f} commits/s")
-        )
+        print("  baseline, same database")
+        rate = f"{len(commits) / sum(commits):,.0f} commits/s"
+        print(row("raw single-row commit", commits, note=rate))
         print(row("raw SELECT id … ORDER BY published_at DESC LIMIT 20", baseline_select(k, None)))
-        print(row("  the same WHERE category = 'works'", baseline_select(k, "works")))
-        print(f"  search.search (goal p95 ≤ {SEARCH_GOAL_MS:.0f} ms){'rows':>37}")
+        print(row("  the same, WHERE category = 'works'", baseline_select(k, "works")))
+        print(f"  search.search (goal p95 ≤ {SEARCH_GOAL_MS:.0f} ms)")
         for label, times, rows in measure_search(k, span):
-            print(row(label, times, f"{rows:4d}  {verdict(times, SEARCH_GOAL_MS)}"))
-        print(f"  search.listing (goal p95 ≤ {LIST_GOAL_MS:.0f} ms){'rows':>37}")
+            print(row(label, times, rows, verdict(times, SEARCH_GOAL_MS)))
+        print(f"  search.listing (goal p95 ≤ {LIST_GOAL_MS:.0f} ms)")
         for label, times, rows in measure_listing(k, span):
-            print(row(label, times, f"{rows:4d}  {verdict(times, LIST_GOAL_MS)}"))
+            print(row(label, times, rows, verdict(times, LIST_GOAL_MS)))
         sys.stdout.flush()
 
         with serving(url, tmp) as server:
-            pages = [
-                ("/", None),
-                ("/notices/", LIST_GOAL_MS),
-                ("/notices/?category=works&region=4301", LIST_GOAL_MS),
-                (f"/search?q={quote('工程')}", SEARCH_GOAL_MS),
-                (f"/search?q={quote('医疗设备')}&category=procurement&region=4301", SEARCH_GOAL_MS),
-            ]
-            print(f"  pages over HTTP, one client ({k} requests each){'not 200':>17}")
-            for path, goal in pages:
+            print(f"  pages over HTTP, one client, keep-alive ({k} requests each)")
+            for label, path, goal in PAGES:
                 times, bad = sequential(server, path, k)
-                note = f"{bad:4d}" + (f"  {verdict(times, goal)}" if goal else "")
-                print(row(f"GET {path}", times, note))
+                note = (f"{bad} not 200; " if bad else "") + (verdict(times, goal) if goal else "")
+                print(row(label, times, note=note))
             sys.stdout.flush()
             loads = [
-                hammer(server, path, args.concurrency, args.seconds)
-                for path in ("/static/web/site.css", "/api/v1/ledger/platform-key", "/")
+                (label, hammer(server, path, args.concurrency, args.seconds))
+                for label, path in LOADS
             ]
-        print()
+    print()
+    print(
+        f"  load: {args.concurrency} clients × {args.seconds:g} s each, keep-alive, "
+        f"on {os.cpu_count()} CPUs shared by the server and the clients"
+    )
+    print(
+        f"  {pad('', 40)} {'req/s':>8} {'p50 ms':>8} {'p95 ms':>8} {'errors':>7} "
+        f"{'server CPU':>11} {'client CPU':>11}"
+    )
+    for label, result in loads:
+        p50 = pct(result.times, 50) if result.times else float("nan")
+        p95 = pct(result.times, 95) if result.times else float("nan")
         print(
-            f"  load: {args.concurrency} clients × {args.seconds:g} s, keep-alive, on "
-            f"{os.cpu_count()} CPUs shared by server and clients"
+            f"    {pad(label, 38)} {result.rps:8,.0f} {p50:8.1f} {p95:8.1f} {result.errors:7d} "
+            f"{result.server_cpu:11.0%} {result.client_cpu:11.0%}"
         )
-        print(
-            f"  {'':<34} {'req/s':>8} {'p50 ms':>8} {'p95 ms':>8} {'errors':>7} "
-            f"{'server CPU':>11} {'client CPU':>11}"
-        )
-        for label, result in zip(
-            (
-                "baseline: static file (WhiteNoise)",
-                "baseline: platform-key (no DB)",
-                "home page GET /",
-            ),
-            loads,
-            strict=True,
-        ):
-            p50 = pct(result.times, 50) if result.times else float("nan")
-            p95 = pct(result.times, 95) if result.times else float("nan")
-            print(
-                f"  {label:<34} {result.rps:8,.0f} {p50:8.1f} {p95:8.1f} {result.errors:7d} "
-                f"{result.server_cpu:11.0%} {result.client_cpu:11.0%}"
-            )
-        home, trivial = loads[2], loads[1]
-        if trivial.rps:
-            print(f"  home page at {home.rps / trivial.rps:.0%} of the no-DB endpoint's rate")
+    home, trivial = loads[-1][1], loads[-2][1]
+    if trivial.rps:
+        print(f"  home page: {home.rps / trivial.rps:.0%} of the no-database endpoint's rate")
     return 0
 
 

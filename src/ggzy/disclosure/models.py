@@ -70,9 +70,7 @@ class Publication(models.Model):
             models.Index(fields=["-published_at", "-id"], name="pub_latest"),
             models.Index(fields=["category", "-published_at", "-id"], name="pub_category"),
             models.Index(fields=["kind", "-published_at", "-id"], name="pub_kind"),
-            models.Index(
-                fields=["kind", "region", "-published_at", "-id"], name="pub_kind_region"
-            ),
+            models.Index(fields=["kind", "region", "-published_at", "-id"], name="pub_kind_region"),
             models.Index(fields=["region", "-published_at", "-id"], name="pub_region"),
             models.Index(fields=["centre", "-published_at", "-id"], name="pub_centre"),
         ]
