@@ -351,6 +351,7 @@ def server_env(url: str, var_dir: str) -> dict[str, str]:
         "GGZY_LOG_LEVEL": "WARNING",
         "GGZY_DEBUG": "0",  # DEBUG keeps every query's SQL: not what is measured
         "DJANGO_SETTINGS_MODULE": "ggzy.settings",
+        "PYTHONPATH": str(ROOT / "src"),  # this checkout's code, even from a git worktree
     }
 
 

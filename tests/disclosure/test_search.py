@@ -263,6 +263,36 @@ def test_three_pages_each_item_exactly_once(
     assert list(chain(*listed))[1:] == expected
 
 
+@pytest.mark.skipif("connection.vendor != 'postgresql'")
+@pytest.mark.parametrize("walk", [1, 2, 5, 2_000])
+def test_postgres_walk_then_index_gives_the_same_pages(
+    notice: Callable[..., Publication], monkeypatch: pytest.MonkeyPatch, walk: int
+) -> None:
+    """Whether the page fills while walking the newest rows or needs the GIN index, the
+    pages are the same: every match exactly once, newest first, filters applied."""
+    monkeypatch.setattr(search.PostgresFTS, "WALK", walk)
+    old = [notice(f"第{i}号教学楼维修工程") for i in range(4)]
+    for i in range(3):
+        notice(f"第{i}号食堂改造工程")
+    old.append(notice("教学楼外墙维修工程", category="procurement"))
+    for i in range(3):
+        notice(f"第{i}号道路改造工程")
+    for query, filters, expected in (
+        ("教学楼", Filters(), newest_first(old)),
+        ("教学楼", Filters(category="works"), newest_first(old[:4])),
+        ("外墙", Filters(), [old[-1].uid]),
+        ("不存在的词语", Filters(), []),
+    ):
+        seen, after = [], None
+        while True:
+            page = search.search(query, filters=filters, after=after, limit=2)
+            seen += uids(page)
+            if page.next is None:
+                break
+            after = page.next
+        assert seen == expected, (query, filters)
+
+
 def test_order_is_exact_within_a_second_whatever_the_ids(
     notice: Callable[..., Publication], manual_clock: clock.ManualClock
 ) -> None:

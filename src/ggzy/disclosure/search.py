@@ -12,8 +12,9 @@ punctuation, symbols and emoji. Each backend keeps its own copy of the segmented
   << 31 | id``: FTS5 walks the matches newest first and stops at the page size; page keys
   and date filters become rowid ranges.
 * PostgreSQL: the column ``disclosure_publication.search_document`` (a ``tsvector``, title
-  weight A, text weight B, GIN index). The planner chooses between the GIN index (rare
-  words) and walking the newest-first index with the match as a filter (common words).
+  weight A, text weight B, GIN index). A search first walks the newest rows (common words
+  fill the page there), then asks the GIN index for the rest (rare words); see
+  ``PostgresFTS``.
 
 Both are behind ``Backend``; a search engine can replace them by implementing it. A query
 is segmented the same way (jieba's default mode, so a query word must be a word of the
@@ -540,7 +541,18 @@ class SQLiteFTS5:
 
 
 class PostgresFTS:
-    """The ``tsvector`` column ``search_document`` with its GIN index (migration 0002)."""
+    """The ``tsvector`` column ``search_document`` with its GIN index (migration 0002).
+
+    A search runs in up to two steps, because no single plan is fast for every word. First
+    it walks the newest ``WALK`` rows meeting the filters (a B-tree index, newest first) and
+    keeps those that match: a common word fills the page there. If the page is not full the
+    word is rare among recent notices, and the second step asks the GIN index for every
+    match (a materialised CTE, so the planner cannot turn it back into a walk) and sorts
+    them. Left to itself the planner walks for a word it believes common and reads the whole
+    table for a word found nowhere (its statistics cannot tell a missing word from a rare
+    one)."""
+
+    WALK = 2_000
 
     def index(self, documents: Sequence[Document]) -> None:
         with connection.cursor() as cursor:
@@ -561,19 +573,31 @@ class PostgresFTS:
     def search(
         self, words: Sequence[str], criteria: Criteria, after: Position | None, limit: int
     ) -> list[int]:
-        params: list[Any] = [" ".join(words), *criteria.params]
+        params: list[Any] = [*criteria.params]
         keyset = ""
         if after is not None:
             keyset = " AND p.published_at <= %s AND (p.published_at < %s OR p.id < %s)"
             params += [after.published_at, after.published_at, after.pk]
-        sql = (
-            f"SELECT p.id FROM {_TABLE} p "  # noqa: S608
-            "WHERE p.search_document @@ plainto_tsquery('simple', %s)"
-            f"{criteria.sql()}{keyset} ORDER BY p.published_at DESC, p.id DESC LIMIT %s"
+        where = f"{criteria.sql()}{keyset}"
+        query = " ".join(words)
+        newest = "ORDER BY p.published_at DESC, p.id DESC"
+        walk = (
+            f"SELECT p.id FROM (SELECT p.id, p.published_at, p.search_document "  # noqa: S608
+            f"FROM {_TABLE} p WHERE 1 = 1{where} {newest} LIMIT %s) p "
+            f"WHERE p.search_document @@ plainto_tsquery('simple', %s) {newest} LIMIT %s"
+        )
+        lookup = (
+            f"WITH p AS MATERIALIZED (SELECT p.id, p.published_at FROM {_TABLE} p "  # noqa: S608
+            f"WHERE p.search_document @@ plainto_tsquery('simple', %s){where}) "
+            f"SELECT p.id FROM p {newest} LIMIT %s"
         )
         with connection.cursor() as cursor:
-            cursor.execute(sql, [*params, limit])
-            return [row[0] for row in cursor.fetchall()]
+            cursor.execute(walk, [*params, self.WALK, query, limit])
+            ids = [row[0] for row in cursor.fetchall()]
+            if len(ids) < limit:
+                cursor.execute(lookup, [query, *params, limit])
+                ids = [row[0] for row in cursor.fetchall()]
+        return ids
 
 
 BACKENDS: dict[str, Backend] = {"sqlite": SQLiteFTS5(), "postgresql": PostgresFTS()}
