@@ -2,6 +2,7 @@ from collections.abc import Callable, Iterator
 from datetime import datetime
 
 import pytest
+from django.core.cache import cache
 from django.test import Client
 from django_otp import DEVICE_ID_SESSION_KEY
 
@@ -36,6 +37,12 @@ def _fresh_scheduler() -> None:
     instant another test's jobs last ran."""
     for job in REGISTRY.values():
         job.last_run = None
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache() -> None:
+    """A rolled-back test may leave a cached page whose key the next test reaches again."""
+    cache.clear()
 
 
 @pytest.fixture

@@ -9,13 +9,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from django.test import Client
 
-from ggzy.awards.models import Letter
+from ggzy.awards.models import Award, Letter
 from ggzy.core import seal
 from ggzy.core.selectors import verify_ledger
 from ggzy.deposits.models import Deposit, Status
 from ggzy.kernel import clock
-from ggzy.tendering.models import Lot, Notice
+from ggzy.tendering.models import Document, Lot, Notice
 
 from ..fixtures.tendering import World
 from ..tendering.flow import ok
@@ -73,6 +74,8 @@ def test_works_award_and_contract(
     letters = Letter.objects.filter(award__lot_id=lot)
     assert letters.filter(kind=Letter.Kind.AWARD).count() == 1
     assert letters.filter(kind=Letter.Kind.RESULT).count() == 4  # every other opened bid
+    result = Notice.objects.get(lot_id=lot, kind=Notice.Kind.RESULT).publication
+    assert not result.attachments.exists()  # works documents stay with the bidders
     winner_letter = letters.get(kind=Letter.Kind.AWARD)
     pdf = b"".join(
         world.bidders[r.bids.index(first)]
@@ -108,6 +111,12 @@ def test_works_award_and_contract(
     assert state["contract"]["performance"][0]["paid"] == "1000000.00"
     kinds = set(Notice.objects.filter(lot_id=lot).values_list("kind", flat=True))
     assert {"opening_record", "candidates", "result", "contract", "performance"} <= kinds
+    trade = Lot.objects.select_related("project").get(pk=lot).project
+    page = Client().get(f"/trades/{trade.code}/").content.decode()  # the public, no login
+    winner = Award.objects.get(lot_id=lot).bid.entity.name
+    assert page.count('class="bid"') == 5 and page.count('class="award"') == 1
+    assert winner in page and amount in page and "1000000.00" in page  # contract and paid
+    assert "已完成" in page and "/api/v1/ocds/records/" in page
     assert verify_ledger().ok
 
 
@@ -123,6 +132,10 @@ def test_gp_award_challenge_and_contract(
     )
     first = candidates(r)[0]
     state = ok(_post(initiator, f"{AWARDS}/lots/{lot}/award", {"bid": first}), 201)
+    result = Notice.objects.get(lot_id=lot, kind=Notice.Kind.RESULT).publication
+    documents = Document.objects.get(project__lots=lot)  # published with it: GP Reg. Art 43
+    (attached,) = result.attachments.all()
+    assert attached.name == "第1版-招标文件.pdf" and attached.sha256 == documents.digest
     lost = Deposit.objects.filter(lot_id=lot, status=Status.REFUND_DUE)
     assert lost.count() == 3 and {d.refund_reason for d in lost} == {"lost"}
     loser = next(b for n, b in enumerate(world.bidders[:4]) if r.bids[n] != first)

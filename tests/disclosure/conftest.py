@@ -35,6 +35,7 @@ def publish(place: dict[str, Any]) -> Callable[..., Publication]:
             title=fields.pop("title", "怀化市第一中学教学楼新建工程招标公告"),
             body=fields.pop("body", "招标人：怀化市教育局\n联系电话 13800138000"),
             html=fields.pop("html", False),
+            attachments=fields.pop("attachments", ()),
         )
         corrects = fields.pop("corrects", None)
         assert not fields, fields

@@ -5,7 +5,6 @@ validation error, no value outside a closed codelist."""
 
 from __future__ import annotations
 
-import io
 import json
 import subprocess
 import sys
@@ -17,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -504,7 +504,11 @@ def test_amendment_failure_retender_and_termination(
     deadline = Project.objects.get(pk=first["id"]).bid_deadline
     assert deadline is not None
     manual_clock.advance(timedelta(days=10))
-    document = {"title": "修改", "file": io.BytesIO(b"%PDF-1.7 amended"), "kind": "amendment"}
+    document = {
+        "title": "修改",
+        "file": SimpleUploadedFile("修改.pdf", b"%PDF-1.7 amended"),
+        "kind": "amendment",
+    }
     ok(agent.post(f"{TENDERING}/projects/{first['id']}/documents", document), 201)
     moved = deadline + timedelta(days=7)
     change = {"body": "修改技术要求。", "new_deadline": moved.isoformat()}

@@ -10,7 +10,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
 from ggzy.core.services import write_checkpoints
 from ggzy.kernel import clock
@@ -37,6 +39,35 @@ def test_list_filters_and_notice_page(
     page = client.get(f"/notices/{works.uid}/").content.decode()
     assert "138****8000" in page and works.digest in page
     assert client.get("/notices/NOSUCHNOTICE/").status_code == 404
+
+
+def test_home_page_is_cached_until_the_ledger_moves(
+    client: Client, publish: Callable[..., Any], manual_clock: clock.ManualClock
+) -> None:
+    first = publish()
+    with CaptureQueriesContext(connection) as cold:
+        assert first.title in client.get("/").content.decode()
+    with CaptureQueriesContext(connection) as warm:
+        client.get("/")
+    assert len(warm) < len(cold)
+    manual_clock.advance(timedelta(minutes=1))
+    second = publish(trade_code="HH-2026-002", title="怀化市人民医院医用设备采购公告")
+    assert second.title in client.get("/").content.decode()  # no waiting for the cache
+    client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    english = client.get("/").content.decode()  # cached per language
+    assert "Registered market entities" in english and "已登记市场主体" not in english
+
+
+def test_trade_page_lists_its_notices(client: Client, publish: Callable[..., Any]) -> None:
+    first = publish(body="开标时间：2026年12月15日")
+    second = publish(body="开标时间：2026年12月20日", corrects=first)
+    page = client.get("/trades/HH-2026-001/").content.decode()
+    assert first.uid in page and second.uid in page and "v2" in page
+    assert "lot-result" not in page  # no structured record for a trade outside tendering
+    detail = client.get(f"/notices/{first.uid}/").content.decode()
+    assert 'href="/trades/HH-2026-001/"' in detail
+    for missing in ("/trades/NOPE/", "/trades/%3Cscript%3E/"):
+        assert client.get(missing).status_code == 404
 
 
 def test_correction_shows_the_difference(client: Client, publish: Callable[..., Any]) -> None:

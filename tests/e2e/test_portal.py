@@ -1,6 +1,8 @@
 """In a real browser, without logging in: search the portal in Chinese, open the tender
 notice, and verify a bid receipt against the ledger."""
 
+import hashlib
+import io
 import json
 from pathlib import Path
 from typing import Any
@@ -40,6 +42,9 @@ def test_search_open_notice_and_verify_receipt(
     expect(page.locator("#notice-title")).to_contain_text("长沙市第一中学教学楼新建工程")
     expect(page.locator("#timeline")).to_contain_text(project["code"])
     shot("notice")
+    page.click("#trade-link")
+    expect(page.locator("#trade-title")).to_have_text("长沙市第一中学教学楼新建工程")
+    expect(page.locator("#timeline li")).to_have_count(1)
     page.goto(f"{base}/verify/")
     page.fill("#reference", json.dumps(receipt))
     page.click("#verify-form button")
@@ -81,3 +86,32 @@ def test_script_in_a_notice_body_is_never_executed(
     page.goto(f"{live_server.url}/search?q=脚本测试")
     expect(page.locator("#results")).to_contain_text("脚本测试公告")
     assert page.evaluate("window.pwned") is None and not dialogs
+
+
+def test_an_attachment_downloads_as_published(
+    page: Page, live_server: Any, world: World, manual_clock: clock.ManualClock
+) -> None:
+    from ggzy.disclosure import services
+    from ggzy.disclosure.attachments import File
+
+    content = b"%PDF-1.7\n" + bytes(range(256)) * 8
+    notice = off_loop(
+        lambda n: services.publish(n, actor="test"),
+        services.Notice(
+            kind="result",
+            category="procurement",
+            region=world.city,
+            centre=world.centre,
+            trade_code="ATT-1",
+            trade_title="附件测试",
+            title="附件测试成交结果公告",
+            body="成交供应商：某公司",
+            attachments=(File("招标文件.pdf", io.BytesIO(content)),),
+        ),
+    )
+    page.goto(f"{live_server.url}/notices/{notice.uid}/")
+    expect(page.locator("#attachments")).to_contain_text(hashlib.sha256(content).hexdigest())
+    with page.expect_download() as download:
+        page.click("#attachments a")
+    assert download.value.suggested_filename == "招标文件.pdf"
+    assert Path(download.value.path()).read_bytes() == content

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import base64
-import io
 import json
 from datetime import timedelta
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
 from ggzy.kernel import clock
@@ -85,7 +85,10 @@ def publish(world: World, project_id: int, *, days: int = 21) -> Any:
     ok(
         client.post(
             f"{API}/projects/{project_id}/documents",
-            {"title": "招标文件", "file": io.BytesIO(b"%PDF-1.7 tender documents")},
+            {
+                "title": "招标文件",
+                "file": SimpleUploadedFile("招标文件.pdf", b"%PDF-1.7 tender documents"),
+            },
         ),
         201,
     )

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import io
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -15,6 +15,7 @@ from ggzy.accounts.models import Notification
 from ggzy.core.models import LedgerEntry
 from ggzy.kernel import clock
 from ggzy.kernel.errors import DomainError
+from ggzy.tendering.models import Document
 from ggzy.tendering.procedures import PROCEDURES
 from ggzy.tendering.services.documents import check_schedule
 
@@ -69,7 +70,7 @@ def _notice(world: World, project_id: int, *, sale_days: int, deadline_days: int
     ok(
         client.post(
             f"{API}/projects/{project_id}/documents",
-            {"title": "招标文件", "file": io.BytesIO(b"%PDF-1.7 doc")},
+            {"title": "招标文件", "file": SimpleUploadedFile("招标文件.pdf", b"%PDF-1.7 doc")},
         ),
         201,
     )
@@ -122,7 +123,11 @@ def test_amendment_less_than_15_days_before_deadline_must_move_it(
     ok(
         client.post(
             f"{API}/projects/{project['id']}/documents",
-            {"title": "修改", "kind": "amendment", "file": io.BytesIO(b"%PDF change")},
+            {
+                "title": "修改",
+                "kind": "amendment",
+                "file": SimpleUploadedFile("修改.pdf", b"%PDF change"),
+            },
         ),
         201,
     )
@@ -229,3 +234,14 @@ def test_every_procedure_row_names_real_rules(code: str) -> None:
     ):
         if rule_id:
             assert rules.get(rule_id).citation_zh
+
+
+@pytest.mark.parametrize("name", ["招标文件.html", "招标文件.txt", "招标文件"])
+def test_documents_must_be_in_a_publishable_format(world: World, name: str) -> None:
+    project = ok(register(world), 201)["project"]
+    refused = world.agent.client.post(
+        f"{API}/projects/{project['id']}/documents",
+        {"title": "招标文件", "file": SimpleUploadedFile(name, b"<script>alert(1)</script>")},
+    )
+    _error(refused, "file_format", ".pdf")
+    assert not Document.objects.filter(project_id=project["id"]).exists()

@@ -9,7 +9,6 @@ API) in-process, as the demo's own users; bids are sealed with the demo users' k
 from __future__ import annotations
 
 import base64
-import io
 import tempfile
 from collections.abc import Callable
 from datetime import datetime, timedelta
@@ -17,9 +16,11 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
 from ggzy.accounts.models import Organisation, User
+from ggzy.core import pdf
 from ggzy.core.scheduler import run_due
 from ggzy.core.selectors import verify_ledger
 from ggzy.kernel import clock
@@ -109,6 +110,20 @@ def _seal_and_upload(
     return ok(client.post(f"{API}/uploads/{start['token']}/complete"), 201)
 
 
+def _documents(project: dict[str, Any], label: str) -> SimpleUploadedFile:
+    """The tender documents as a real PDF (they are published with a GP result)."""
+    content = pdf.render(
+        title=f"{project['name']}招标文件",
+        blocks=[
+            pdf.Fields([("项目编号", project["code"]), ("交易类型", label)]),
+            pdf.Heading("第一章 投标人须知"),
+            pdf.Para("本招标文件为演示数据，投标人应按本文件要求编制并加密提交投标文件。"),
+        ],
+        created=clock.now(),
+    )
+    return SimpleUploadedFile("招标文件.pdf", content, content_type="application/pdf")
+
+
 def enter_project(
     say: Print,
     agent: Client,
@@ -154,7 +169,7 @@ def enter_project(
     ok(
         agent.post(
             f"{API}/projects/{project['id']}/documents",
-            {"title": "招标文件", "file": io.BytesIO("招标文件正文（演示）".encode())},
+            {"title": "招标文件", "file": _documents(project, label)},
         ),
         201,
     )

@@ -79,3 +79,28 @@ class Publication(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class Attachment(models.Model):
+    """A file published with a notice (公告附件), stored once by its SHA-256."""
+
+    publication = models.ForeignKey(
+        Publication, verbose_name=_("公告"), on_delete=models.PROTECT, related_name="attachments"
+    )
+    position = models.PositiveSmallIntegerField(_("序号"))
+    name = models.CharField(_("文件名"), max_length=200)
+    content_type = models.CharField(_("类型"), max_length=100)
+    size = models.PositiveBigIntegerField(_("大小（字节）"))
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    file = models.FileField(_("文件"), max_length=200)
+
+    class Meta:
+        ordering = ["publication_id", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["publication", "position"], name="attachment_position")
+        ]
+        verbose_name = _("公告附件")
+        verbose_name_plural = _("公告附件")
+
+    def __str__(self) -> str:
+        return self.name

@@ -12,7 +12,7 @@ from django.http import QueryDict
 from ggzy.accounts.models import Organisation, Region
 from ggzy.kernel.errors import NotFound
 
-from .models import Category, Kind, Publication
+from .models import Attachment, Category, Kind, Publication
 from .search import Filters
 
 PER_CATEGORY = 6
@@ -20,8 +20,9 @@ PER_CATEGORY = 6
 
 def latest_by_category() -> list[tuple[str, str, list[Publication]]]:
     """(category code, label, newest publications) for the home page."""
+    newest = Publication.objects.only("uid", "title", "published_at")
     return [
-        (code, str(label), list(Publication.objects.filter(category=code)[:PER_CATEGORY]))
+        (code, str(label), list(newest.filter(category=code)[:PER_CATEGORY]))
         for code, label in Category.choices
     ]
 
@@ -34,6 +35,13 @@ def get(uid: str) -> Publication:
     return publication
 
 
+def attachment(uid: str, position: int) -> Attachment:
+    found = Attachment.objects.filter(publication__uid=uid, position=position).first()
+    if found is None:
+        raise NotFound("附件不存在", "no such attachment")
+    return found
+
+
 def latest_version(publication: Publication) -> Publication:
     current = publication
     while (newer := Publication.objects.filter(previous=current).first()) is not None:
@@ -41,11 +49,10 @@ def latest_version(publication: Publication) -> Publication:
     return current
 
 
-def timeline(publication: Publication) -> list[Publication]:
-    """Every notice of the same trade, oldest first: the trade's public history."""
-    return list(
-        Publication.objects.filter(trade_code=publication.trade_code).order_by("published_at", "id")
-    )
+def trade_notices(trade_code: str) -> list[Publication]:
+    """Every notice of a trade, oldest first: the trade's public history."""
+    found = Publication.objects.filter(trade_code=trade_code).defer("body", "text")
+    return list(found.select_related("region", "centre").order_by("published_at", "id"))
 
 
 def diff(publication: Publication) -> str:

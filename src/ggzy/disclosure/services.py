@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from django.db import transaction
 
@@ -19,8 +21,8 @@ from ggzy.kernel import clock
 from ggzy.kernel.errors import Conflict, InvalidInput
 from ggzy.kernel.ledger import canonical_json
 
-from . import policy, search
-from .models import Category, Kind, Publication
+from . import attachments, policy, search
+from .models import Attachment, Category, Kind, Publication
 
 
 @dataclass(frozen=True)
@@ -37,6 +39,7 @@ class Notice:
     body: str
     html: bool = False
     lot_code: str = ""
+    attachments: tuple[attachments.File, ...] = ()
 
 
 def _check(notice: Notice) -> None:
@@ -54,9 +57,11 @@ def _uid() -> str:
     return f"{clock.local_now():%Y%m%d}{secrets.token_hex(6).upper()}"
 
 
-def digest_of(publication: Publication) -> str:
-    """SHA-256 over what the public sees: anyone can recompute it from the notice page."""
-    content = {
+def digest_of(publication: Publication, files: Sequence[attachments.Stored] = ()) -> str:
+    """SHA-256 over what the public sees: anyone can recompute it from the notice page.
+    Attachments are named by name, size and SHA-256 (the key is left out when there are none,
+    so notices without attachments keep the digest they were published with)."""
+    content: dict[str, Any] = {
         "uid": publication.uid,
         "kind": publication.kind,
         "category": publication.category,
@@ -66,6 +71,10 @@ def digest_of(publication: Publication) -> str:
         "version": publication.version,
         "previous": publication.previous.uid if publication.previous else None,
     }
+    if files:
+        content["attachments"] = [
+            {"name": f.name, "size": f.size, "sha256": f.sha256} for f in files
+        ]
     return hashlib.sha256(canonical_json(content).encode()).hexdigest()
 
 
@@ -75,6 +84,7 @@ def publish(
 ) -> Publication:
     """Publish ``notice`` (or a correction of ``corrects``) and witness it in the ledger."""
     _check(notice)
+    attachments.check(notice.attachments)
     if corrects is not None and Publication.objects.filter(previous=corrects).exists():
         raise Conflict(
             "该公告已有更正版本，请更正最新版本",
@@ -100,7 +110,8 @@ def publish(
         published_at=clock.now(),
         ledger_seq=0,
     )
-    publication.digest = digest_of(publication)
+    files = attachments.store(notice.attachments)
+    publication.digest = digest_of(publication, files)
     entry = record(
         "disclosure.published",
         subject=f"trade:{notice.trade_code}",
@@ -112,9 +123,22 @@ def publish(
             "version": publication.version,
             "previous": corrects.uid if corrects else None,
             "digest": publication.digest,
+            **({"attachments": [f.sha256 for f in files]} if files else {}),
         },
     )
     publication.ledger_seq = entry.seq
     publication.save()
+    Attachment.objects.bulk_create(
+        Attachment(
+            publication=publication,
+            position=n,
+            name=f.name,
+            content_type=f.content_type,
+            size=f.size,
+            sha256=f.sha256,
+            file=f.path,
+        )
+        for n, f in enumerate(files, start=1)
+    )
     search.index(publication)
     return publication

@@ -6,14 +6,14 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.syndication.views import Feed
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 
 from ggzy.kernel.errors import DomainError
 
-from . import search, selectors, verification
+from . import results, search, selectors, verification
 from .models import Publication
 
 PAGE = 20
@@ -69,9 +69,38 @@ def notice_detail(request: HttpRequest, uid: str) -> HttpResponse:
         "notice": publication,
         "latest": latest if latest.pk != publication.pk else None,
         "diff": selectors.diff(publication),
-        "timeline": selectors.timeline(publication),
+        "timeline": selectors.trade_notices(publication.trade_code),
     }
     return render(request, "disclosure/detail.html", context)
+
+
+def trade_detail(request: HttpRequest, code: str) -> HttpResponse:
+    """A trade's public page: its result (lots, bids read out, awards, contracts) and every
+    notice it published."""
+    notices = selectors.trade_notices(code)
+    if not notices:
+        raise Http404("没有该项目的公告 / no notices for this trade")
+    context = {
+        "code": code,
+        "latest": notices[-1],
+        "notices": notices,
+        "result": results.of_trade(code, request.build_absolute_uri("/")),
+    }
+    return render(request, "disclosure/trade.html", context)
+
+
+def notice_file(request: HttpRequest, uid: str, position: int) -> FileResponse:
+    """An attachment, always as a download: never rendered by the browser."""
+    try:
+        attachment = selectors.attachment(uid, position)
+        stream = attachment.file.open("rb")
+    except (DomainError, OSError) as exc:
+        raise Http404("附件不存在 / no such attachment") from exc
+    response = FileResponse(
+        stream, as_attachment=True, filename=attachment.name, content_type=attachment.content_type
+    )
+    response["Content-Security-Policy"] = "sandbox"
+    return response
 
 
 class LatestFeed(Feed):

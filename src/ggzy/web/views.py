@@ -1,8 +1,11 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
+from django.utils.translation import get_language
 
 from ggzy.accounts.models import Organisation, User
 from ggzy.catalogue.selectors import workspace_context as catalogue_workspace
@@ -12,16 +15,27 @@ from ggzy.entities.selectors import public_stats
 from ggzy.entities.selectors import workspace_context as entities_workspace
 from ggzy.experts.selectors.pool import workspace_context as experts_workspace
 
+HOME_TTL = 60  # seconds: a new ledger entry refreshes the page at once, anything else in a minute
+
 
 def home(request: HttpRequest) -> HttpResponse:
-    centres = Organisation.objects.filter(kind=Organisation.Kind.CENTRE, is_active=True)
-    context = {
-        "centres": centres.select_related("region").order_by("region_id"),
-        "stats": public_stats(),
-        "latest_entries": LedgerEntry.objects.order_by("-seq")[:8],
-        "latest_notices": latest_by_category(),
-    }
-    return render(request, "web/home.html", context)
+    """The public home page. Its content is the same for every visitor and changes with the
+    ledger (every notice and every registration appends to it), so it is rendered once per
+    ledger head and language and kept in the cache."""
+    head = LedgerHead.objects.filter(pk=1).values_list("seq", "hash").first() or (0, "")
+    key = f"web.home.{get_language()}.{head[0]}.{head[1][:16]}"
+    content = cache.get(key)
+    if content is None:
+        centres = Organisation.objects.filter(kind=Organisation.Kind.CENTRE, is_active=True)
+        context = {
+            "centres": centres.select_related("region").order_by("region_id"),
+            "stats": public_stats(),
+            "latest_entries": LedgerEntry.objects.order_by("-seq")[:8],
+            "latest_notices": latest_by_category(),
+        }
+        content = render_to_string("web/_home_content.html", context)
+        cache.set(key, content, HOME_TTL)
+    return render(request, "web/home.html", {"content": content})
 
 
 @login_required

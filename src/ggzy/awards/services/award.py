@@ -5,6 +5,7 @@ notice and every other bidder a sealed result notice."""
 from __future__ import annotations
 
 import hashlib
+from contextlib import ExitStack
 from decimal import Decimal
 from typing import Any
 
@@ -14,11 +15,12 @@ from ggzy.accounts.models import User
 from ggzy.core.services import record
 from ggzy.deposits.models import RefundReason
 from ggzy.deposits.services import refund_due
+from ggzy.disclosure.attachments import File
 from ggzy.kernel import clock, rules
 from ggzy.kernel.errors import Conflict, RuleViolation
 from ggzy.kernel.money import format_cny
 from ggzy.kernel.text import clean_text
-from ggzy.tendering.models import Bid, Lot, Notice
+from ggzy.tendering.models import Bid, Lot, Notice, Project
 from ggzy.tendering.services._common import lock_lot, publish_notice
 
 from .. import letters
@@ -99,6 +101,15 @@ def _result_text(lot: Lot, award: Award, gp: bool) -> str:
     )
 
 
+def _published_documents(project: Project, stack: ExitStack) -> tuple[File, ...]:
+    """The documents as issued, every version: a GP result publishes them (GP Reg. Art 43)."""
+    documents = project.documents.filter(issued_at__isnull=False).order_by("version")
+    return tuple(
+        File(f"第{d.version}版-{d.filename}", stack.enter_context(d.file.open("rb")))
+        for d in documents
+    )
+
+
 @transaction.atomic
 def decide(
     *,
@@ -147,15 +158,17 @@ def decide(
         decided_by=user,
         decided_at=now,
     )
-    award.result_notice = publish_notice(
-        project=project,
-        lot=lot,
-        kind=kind,
-        title=f"{project.name}{lot.name}{'成交' if gp else '中标'}结果公告",
-        body=_result_text(lot, award, gp),
-        user=user,
-        ip=ip,
-    )
+    with ExitStack() as stack:
+        award.result_notice = publish_notice(
+            project=project,
+            lot=lot,
+            kind=kind,
+            title=f"{project.name}{lot.name}{'成交' if gp else '中标'}结果公告",
+            body=_result_text(lot, award, gp),
+            user=user,
+            ip=ip,
+            attachments=_published_documents(project, stack) if gp else (),
+        )
     award.save()
     issued = [letters.issue(award, award.bid.entity_id, award.bid.entity.name, Letter.Kind.AWARD)]
     others = (

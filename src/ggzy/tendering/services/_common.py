@@ -10,6 +10,7 @@ from django.db import transaction
 
 from ggzy.accounts.models import User
 from ggzy.accounts.selectors import is_centre_staff
+from ggzy.disclosure.attachments import File
 from ggzy.entities.models import EntityStatus, MarketEntity
 from ggzy.entities.selectors import entity_of
 from ggzy.kernel import clock, rules
@@ -131,6 +132,7 @@ def publish_notice(
     user: User | None,
     lot: Lot | None = None,
     ip: str | None = None,
+    attachments: tuple[File, ...] = (),
 ) -> Notice:
     """Hand a notice to the disclosure service, which publishes (sanitised, masked, indexed)
     and witnesses it in the ledger; keep the trade's own record of it."""
@@ -149,6 +151,7 @@ def publish_notice(
             lot_code=lot.code if lot else "",
             title=title,
             body=body,
+            attachments=attachments,
         ),
         actor=user.actor if user else "system",
         ip=ip,

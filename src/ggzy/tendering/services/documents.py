@@ -11,6 +11,7 @@ from django.db import transaction
 
 from ggzy.accounts.models import User
 from ggzy.core.services import record
+from ggzy.disclosure.attachments import public_format
 from ggzy.kernel import clock, rules
 from ggzy.kernel.errors import InvalidInput, NotFound, RuleViolation
 from ggzy.kernel.text import clean_text
@@ -131,6 +132,7 @@ def upload_document(
     name = clean_text(
         filename, field="file", max_length=200, label_zh="文件名", label_en="file name"
     )
+    public_format(name)  # GP documents are published with the result (GP Reg. Art 43)
     hasher, size = hashlib.sha256(), 0
     for chunk in iter(lambda: file.read(1 << 20), b""):
         hasher.update(chunk)
