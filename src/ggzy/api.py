@@ -18,6 +18,7 @@ from ggzy.catalogue.api import router as catalogue_router
 from ggzy.core.api import router as ledger_router
 from ggzy.deposits.api import router as deposits_router
 from ggzy.disclosure.dataspec_api import router as dataspec_router
+from ggzy.disclosure.notices_api import router as notices_router
 from ggzy.disclosure.ocds_api import router as ocds_router
 from ggzy.entities.api import router as entities_router
 from ggzy.evaluation.api import router as evaluation_router
@@ -107,3 +108,4 @@ api.add_router("/evaluation", evaluation_router)
 api.add_router("/awards", awards_router)
 api.add_router("/dataspec", dataspec_router)
 api.add_router("/ocds", ocds_router)
+api.add_router("/notices", notices_router)

@@ -376,10 +376,13 @@ def test_works_and_procurement_trades_pass_both_validators(
     assert gp_compiled["tender"]["value"]["amount"] == 9000000  # the published budget
     assert "enquiryPeriod" not in gp_compiled["tender"]  # no objection window in GP
     assert [c["status"] for c in gp_compiled["contracts"]] == ["active"]
+    (notice, documents) = gp_compiled["awards"][0]["documents"]  # GP Reg. Art 43
+    assert notice["documentType"] == "awardNotice" and documents["format"] == "application/pdf"
+    assert public.get(documents["url"].removeprefix("http://testserver")).status_code == 200
     # A trade is read in a fixed number of queries, however many notices it has.
     with CaptureQueriesContext(connection) as queries:
         get_json(public, f"{OCDS}/records/{works_ocid}")
-    assert len(queries.captured_queries) <= 15  # 10 today: no query per notice, bid or lot
+    assert len(queries.captured_queries) <= 16  # no query per notice, bid, lot or attachment
     # Amounts are served as the exact decimals they are.
     text = public.get(f"{OCDS}/records/{gp_ocid}").content.decode()
     assert '"value":{"amount":1700000.00,"currency":"CNY"}' in text

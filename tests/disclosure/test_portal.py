@@ -14,6 +14,7 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
+from ggzy.accounts.models import Level, Region
 from ggzy.core.services import write_checkpoints
 from ggzy.kernel import clock
 
@@ -34,6 +35,15 @@ def test_list_filters_and_notice_page(
     assert works.title in html and goods.title in html
     only_gp = client.get("/notices/?category=procurement").content.decode()
     assert goods.title in only_gp and works.title not in only_gp
+    county = Region.objects.create(
+        code="431202", name="鹤城区", level=Level.COUNTY, parent=works.region
+    )
+    in_county = publish(region=county, trade_code="HH-2026-003", title="鹤城区道路工程招标公告")
+    by_county = client.get("/notices/?region=431202").content.decode()
+    assert '<option value="431202" selected>　　鹤城区</option>' in by_county
+    assert in_county.title in by_county and works.title not in by_county
+    by_city = client.get("/notices/?region=4312").content.decode()
+    assert in_county.title in by_city and works.title in by_city
     unknown = client.get("/notices/?category=space&region=x1").content.decode()
     assert "未知的筛选条件" in unknown and works.title in unknown
     page = client.get(f"/notices/{works.uid}/").content.decode()

@@ -268,7 +268,12 @@ def load_trade(project: Project) -> Trade:
         .order_by("reported_on", "pk")
     ):
         performances.setdefault(performance.contract_id, []).append(performance)
-    notices = list(Notice.objects.filter(project=project).order_by("published_at", "pk"))
+    notices = list(
+        Notice.objects.filter(project=project)
+        .select_related("publication")
+        .prefetch_related("publication__attachments")
+        .order_by("published_at", "pk")
+    )
     return Trade(
         project=project,
         lots=lots,
@@ -692,6 +697,28 @@ def _document(seen: _Seen, notice: Notice, *, relates: bool = False) -> dict[str
     return document
 
 
+def _attachments(seen: _Seen, notice: Notice) -> list[dict[str, Any]]:
+    """The files published with ``notice`` (a GP result carries the tender documents). No
+    ``documentType``: the codelist has no type for an attachment as such."""
+    publication = notice.publication
+    if publication is None:
+        return []
+    return [
+        {
+            "id": f"attachment-{attachment.pk}",
+            "title": attachment.name,
+            "url": urljoin(
+                seen.base_url,
+                reverse("disclosure:file", args=[publication.uid, attachment.position]),
+            ),
+            "datePublished": instant(publication.published_at),
+            "format": attachment.content_type,
+            "language": LANGUAGE,
+        }
+        for attachment in publication.attachments.all()
+    ]
+
+
 def notice_url(base_url: str, notice_id: int) -> str:
     """The public page of a notice (the one place that says where notices are shown)."""
     return urljoin(base_url, reverse("tendering:notice", args=[notice_id]))
@@ -776,7 +803,7 @@ def _award(seen: _Seen, award: Award) -> dict[str, Any]:
         "date": instant(award.decided_at),
         "value": money(award.amount),
         "suppliers": [_entity_ref(award.bid.entity)],
-        "documents": [_document(seen, notice)],
+        "documents": [_document(seen, notice), *_attachments(seen, notice)],
         "relatedLots": [_lot_code(seen.trade, award.lot_id)],
     }
 

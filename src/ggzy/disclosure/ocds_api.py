@@ -43,7 +43,7 @@ def _base_url(request: HttpRequest) -> str:
     return request.build_absolute_uri("/")
 
 
-def _limit(value: str | None) -> int:
+def parse_limit(value: str | None) -> int:
     if value is None or value == "":
         return DEFAULT_LIMIT
     if value.isascii() and value.isdigit() and 1 <= int(value) <= MAX_LIMIT:
@@ -74,7 +74,7 @@ def list_releases(
 ) -> HttpResponse:
     """Release package of all published trades, a page at a time (key: the last ocid)."""
     try:
-        size = _limit(limit)
+        size = parse_limit(limit)
         trades, more = ocds.page_of_trades(after or None, size)
     except DomainError as exc:
         return _error(exc)

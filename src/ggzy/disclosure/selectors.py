@@ -116,6 +116,23 @@ def filter_options() -> dict[str, Any]:
     return {
         "categories": Category.choices,
         "kinds": Kind.choices,
-        "regions": Region.objects.filter(level__in=["province", "city"]).order_by("code"),
+        "regions": region_options(),
         "centres": Organisation.objects.filter(kind=Organisation.Kind.CENTRE).order_by("pk"),
     }
+
+
+_PREFIX = {"province": 2, "city": 4, "county": 6}
+
+
+def region_options() -> list[tuple[str, str]]:
+    """(code prefix, indented name) for the region filter: provinces, their cities and
+    counties, in code order."""
+    regions = (
+        Region.objects.filter(level__in=_PREFIX)
+        .order_by("code")
+        .values_list("code", "name", "level")
+    )
+    return [
+        (code[: _PREFIX[level]], "　" * (_PREFIX[level] // 2 - 1) + name)
+        for code, name, level in regions
+    ]
