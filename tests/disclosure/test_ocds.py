@@ -638,3 +638,32 @@ def test_contract_durations_in_days() -> None:
     assert ocds.duration_days("30日") == 30
     assert ocds.duration_days("90 天") == 90
     assert ocds.duration_days("12个月") is None
+
+
+def test_the_listing_takes_the_portal_filters(world: World, manual_clock: Any) -> None:
+    works = ok(register(world), 201)["project"]
+    ok(publish(world, works["id"]), 201)
+    gp = ok(
+        register(world, procedure="gp_open", item="GP-GOODS-GENERAL", supervisor=world.finance.pk),
+        201,
+    )["project"]
+    ok(publish(world, gp["id"]), 201)
+    public = Client()
+
+    def ocids(query: str) -> list[str]:
+        return [r["ocid"] for r in get_json(public, f"{OCDS}/releases?{query}")["releases"]]
+
+    assert ocids("category=works") == [_ocid(works["id"])]
+    assert ocids("category=procurement&region=4301") == [_ocid(gp["id"])]
+    assert ocids(f"centre={world.centre.pk}&limit=1") == [min(_ocid(works["id"]), _ocid(gp["id"]))]
+    today = clock.local_now().date()
+    assert len(ocids(f"from={today.isoformat()}")) == 2
+    assert ocids(f"to={(today - timedelta(days=1)).isoformat()}") == []
+    for nothing in ("category=land", "region=44", "centre=999999"):
+        assert ocids(nothing) == []
+    first = public.get(f"{OCDS}/releases?category=works&limit=1&region=43")
+    assert "links" not in parse(first)  # one works trade: no next page
+    paged = parse(public.get(f"{OCDS}/releases?region=43&limit=1"))
+    assert "region=43" in paged["links"]["next"]  # the filters follow the pages
+    bad = public.get(f"{OCDS}/releases?category=space")
+    assert bad.status_code == 400 and bad.json()["code"] == "invalid_filter"

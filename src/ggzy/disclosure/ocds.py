@@ -33,7 +33,7 @@ from urllib.parse import urljoin
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from django.conf import settings
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.urls import reverse
 
 from ggzy.accounts.models import Organisation
@@ -46,6 +46,9 @@ from ggzy.kernel.errors import DomainError, InvalidInput
 from ggzy.kernel.money import format_cny, yuan
 from ggzy.tendering import procedures
 from ggzy.tendering.models import Bid, Document, Lot, Notice, Project, Sector
+
+from .models import Category
+from .search import Filters
 
 OCDS_VERSION = "1.1"
 # Bids are not in core OCDS 1.1 (bids extension); lots are not either (lots extension).
@@ -179,9 +182,14 @@ def instant(at: datetime) -> str:
     return at.astimezone(clock.SHANGHAI).isoformat()
 
 
+def day_start_at(day: date) -> datetime:
+    """Local (China) midnight starting ``day``."""
+    return datetime.combine(day, time(0), tzinfo=clock.SHANGHAI)
+
+
 def day_start(day: date) -> str:
     """A date the platform keeps without a time (signing, report dates): local midnight."""
-    return instant(datetime.combine(day, time(0), tzinfo=clock.SHANGHAI))
+    return instant(day_start_at(day))
 
 
 def money(amount: Decimal) -> dict[str, Any]:
@@ -328,11 +336,39 @@ def trade_for(ocid: str) -> Trade | None:
     return load_trade(project) if project else None
 
 
-def page_of_trades(after: str | None, limit: int) -> tuple[list[Trade], bool]:
-    """Up to ``limit`` trades whose ocid sorts after ``after`` (a key, so pages never skip or
-    repeat a trade present on both reads), and whether more follow. ``after`` must be one of
-    our ocids."""
-    projects = published_projects()
+def _filtered(projects: QuerySet[Project], filters: Filters) -> QuerySet[Project]:
+    """``filters`` as the portal reads them: category (tendering trades are works or
+    procurement), region code prefix, centre, and a notice published within the dates."""
+    if filters.category is not None:
+        if filters.category not in (Category.WORKS, Category.PROCUREMENT):
+            return projects.none()
+        works = Q(sector=Sector.CONSTRUCTION)
+        projects = projects.filter(works if filters.category == Category.WORKS else ~works)
+    if filters.region is not None:
+        projects = projects.filter(
+            region_id__gte=filters.region.ljust(6, "0"), region_id__lte=filters.region.ljust(6, "9")
+        )
+    if filters.centre is not None:
+        projects = projects.filter(centre_id=filters.centre)
+    if filters.date_from is not None or filters.date_to is not None:
+        notices = Notice.objects.filter(project=OuterRef("pk"))
+        if filters.date_from is not None:
+            notices = notices.filter(published_at__gte=day_start_at(filters.date_from))
+        if filters.date_to is not None:
+            notices = notices.filter(
+                published_at__lt=day_start_at(filters.date_to + timedelta(days=1))
+            )
+        projects = projects.filter(Exists(notices))
+    return projects
+
+
+def page_of_trades(
+    after: str | None, limit: int, filters: Filters | None = None
+) -> tuple[list[Trade], bool]:
+    """Up to ``limit`` trades meeting ``filters`` whose ocid sorts after ``after`` (a key, so
+    pages never skip or repeat a trade present on both reads), and whether more follow.
+    ``after`` must be one of our ocids."""
+    projects = _filtered(published_projects(), filters or Filters())
     if after is not None:
         code = code_of(after)
         if code is None:

@@ -2,7 +2,9 @@
 
 - ``GET /releases?after=<ocid>&limit=N`` — a release package of every published trade, in
   ocid order, ``limit`` trades a page (1–100, default 20); ``links.next`` (and an HTTP
-  ``Link: rel="next"`` header) give the next page while more trades follow.
+  ``Link: rel="next"`` header) give the next page while more trades follow. The portal's
+  filters narrow it: ``category``, ``region`` (code prefix), ``centre``, ``from``/``to`` (a
+  notice published within those dates).
 - ``GET /releases/{ocid}`` — the release package of one trade.
 - ``GET /records/{ocid}`` — the record package of one trade (releases embedded, compiled
   release).
@@ -15,14 +17,13 @@ the router is mounted. Amounts are exact JSON numbers (``ocds.dumps``).
 from __future__ import annotations
 
 from typing import Any
-from urllib.parse import urlencode
 
 from django.http import HttpRequest, HttpResponse
 from ninja import Router
 
 from ggzy.kernel.errors import DomainError, InvalidInput, NotFound
 
-from . import ocds
+from . import ocds, selectors
 
 router = Router(tags=["open data 开放数据 (OCDS 1.1)"])
 
@@ -72,10 +73,14 @@ def _trade(ocid: str) -> ocds.Trade:
 def list_releases(
     request: HttpRequest, after: str | None = None, limit: str | None = None
 ) -> HttpResponse:
-    """Release package of all published trades, a page at a time (key: the last ocid)."""
+    """Release package of all published trades, a page at a time (key: the last ocid),
+    filtered like the portal's lists: ``category``, ``region``, ``centre``, ``from``, ``to``."""
+    filters, notes = selectors.filters_from(request.GET)
     try:
+        if notes:
+            raise InvalidInput("；".join(notes), "; ".join(notes), code="invalid_filter")
         size = parse_limit(limit)
-        trades, more = ocds.page_of_trades(after or None, size)
+        trades, more = ocds.page_of_trades(after or None, size, filters)
     except DomainError as exc:
         return _error(exc)
     package = ocds.release_package(
@@ -83,8 +88,10 @@ def list_releases(
     )
     response_links: dict[str, str] = {}
     if more and trades:
-        query = urlencode({"after": ocds.ocid_of(trades[-1].project), "limit": size})
-        response_links["next"] = request.build_absolute_uri(f"{request.path}?{query}")
+        query = request.GET.copy()
+        query["after"] = ocds.ocid_of(trades[-1].project)
+        query["limit"] = str(size)
+        response_links["next"] = request.build_absolute_uri(f"{request.path}?{query.urlencode()}")
         package["links"] = response_links
     response = _json(package)
     if "next" in response_links:
