@@ -99,8 +99,12 @@ def test_feeds_and_sitemap(client: Client, publish: Callable[..., Any]) -> None:
     assert (
         client.get("/feeds/notices.rss?category=procurement").content.decode().count("<item>") == 0
     )
-    sitemap = client.get("/sitemap.xml").content.decode()
+    index = client.get("/sitemap.xml").content.decode()
+    block = notice.pk // 50_000
+    assert f"<loc>http://testserver/sitemaps/notices-{block}.xml</loc>" in index
+    sitemap = client.get(f"/sitemaps/notices-{block}.xml").content.decode()
     assert f"/notices/{notice.uid}/</loc>" in sitemap
+    assert "<url>" not in client.get(f"/sitemaps/notices-{block + 1}.xml").content.decode()
 
 
 def test_verify_a_bid_receipt_and_a_notice(

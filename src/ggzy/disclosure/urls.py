@@ -12,5 +12,6 @@ urlpatterns: list[URLPattern] = [
     path("feeds/notices.rss", views.LatestFeed(), name="rss"),
     path("feeds/notices.atom", views.LatestAtom(), name="atom"),
     path("sitemap.xml", views.sitemap, name="sitemap"),
+    path("sitemaps/notices-<int:block>.xml", views.sitemap_block, name="sitemap_block"),
     path("verify/", views.verify, name="verify"),
 ]

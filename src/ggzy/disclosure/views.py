@@ -141,20 +141,37 @@ class LatestAtom(LatestFeed):
     subtitle = LatestFeed.description
 
 
+SITEMAP_SIZE = 50_000  # the sitemap protocol's limit of URLs per file
+_SITEMAP = '<?xml version="1.0" encoding="UTF-8"?><{tag} xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">{body}</{tag}>'
+
+
+def _xml(tag: str, body: str) -> HttpResponse:
+    return HttpResponse(_SITEMAP.format(tag=tag, body=body), content_type="application/xml")
+
+
 def sitemap(request: HttpRequest) -> HttpResponse:
-    """The newest 50,000 notices (the sitemap protocol's limit per file)."""
-    rows = Publication.objects.values_list("uid", "published_at")[:50_000]
+    """A sitemap index: one sitemap per block of ``SITEMAP_SIZE`` notice ids. Notices are
+    never deleted, so a full block never changes."""
+    last = Publication.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
     base = request.build_absolute_uri("/").rstrip("/")
-    urls = "".join(
+    body = "".join(
+        f"<sitemap><loc>{base}{reverse('disclosure:sitemap_block', args=[n])}</loc></sitemap>"
+        for n in range(last // SITEMAP_SIZE + 1)
+    )
+    return _xml("sitemapindex", body)
+
+
+def sitemap_block(request: HttpRequest, block: int) -> HttpResponse:
+    rows = Publication.objects.filter(
+        pk__gte=block * SITEMAP_SIZE, pk__lt=(block + 1) * SITEMAP_SIZE
+    ).values_list("uid", "published_at")
+    base = request.build_absolute_uri("/").rstrip("/")
+    body = "".join(
         f"<url><loc>{base}{reverse('disclosure:notice', args=[uid])}</loc>"
         f"<lastmod>{at.date().isoformat()}</lastmod></url>"
-        for uid, at in rows
+        for uid, at in rows.order_by("pk").iterator(chunk_size=5000)
     )
-    body = (
-        '<?xml version="1.0" encoding="UTF-8"?>'
-        f'<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">{urls}</urlset>'
-    )
-    return HttpResponse(body, content_type="application/xml")
+    return _xml("urlset", body)
 
 
 def verify(request: HttpRequest) -> HttpResponse:
