@@ -270,7 +270,7 @@ def test_postgres_walk_then_index_gives_the_same_pages(
 ) -> None:
     """Whether the page fills while walking the newest rows or needs the GIN index, the
     pages are the same: every match exactly once, newest first, filters applied."""
-    monkeypatch.setattr(search.PostgresFTS, "WALK", walk)
+    monkeypatch.setattr(search, "WALK", walk)
     old = [notice(f"第{i}号教学楼维修工程") for i in range(4)]
     for i in range(3):
         notice(f"第{i}号食堂改造工程")
@@ -291,6 +291,34 @@ def test_postgres_walk_then_index_gives_the_same_pages(
                 break
             after = page.next
         assert seen == expected, (query, filters)
+
+
+@pytest.mark.parametrize("walk", [1, 3, 2_000])
+def test_region_lists_walk_then_seek_with_the_same_pages(
+    notice: Callable[..., Publication], places: Places, monkeypatch: pytest.MonkeyPatch, walk: int
+) -> None:
+    """A region's list fills from the newest rows or, if they hold too few of the region's
+    notices, from the region's index: the same pages either way."""
+    monkeypatch.setattr(search, "WALK", walk)
+    in_city = [notice(f"岳麓区{i}号工程", region=places.yuelu) for i in range(3)]
+    for i in range(4):
+        notice(f"怀化{i}号工程", region=places.huaihua)
+    in_city.append(notice("长沙市道路工程"))
+    notice("广州工程", region=places.guangzhou, trade_code="GZ-1")
+    for filters, expected in (
+        (Filters(region="4301"), newest_first(in_city)),
+        (Filters(region="430104"), newest_first(in_city[:3])),
+        (Filters(region="4301", category="works"), newest_first(in_city)),
+        (Filters(region="4301", category="land"), []),
+    ):
+        seen, after = [], None
+        while True:
+            page = search.listing(filters, after=after, limit=2)
+            seen += uids(page)
+            if page.next is None:
+                break
+            after = page.next
+        assert seen == expected, filters
 
 
 def test_order_is_exact_within_a_second_whatever_the_ids(
@@ -446,7 +474,7 @@ def test_list_pages_do_not_touch_the_search_index(notice: Callable[..., Publicat
     assert len(page.items) == 1 and page.items[0].snippet == ""
     sql = " ".join(q["sql"] for q in queries.captured_queries)
     assert "disclosure_fts" not in sql and "search_document" not in sql
-    assert len(queries.captured_queries) == 2  # the ids, then the rows
+    assert len(queries.captured_queries) == 3  # newest rows, the region's rows, the page
 
 
 @pytest.mark.skipif("connection.vendor != 'sqlite'")
