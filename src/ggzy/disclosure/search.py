@@ -11,10 +11,11 @@ punctuation, symbols and emoji. Each backend keeps its own copy of the segmented
   finds the matches of a filtered search. Its rowid is a sort key, ``published second
   << 31 | id``: FTS5 walks the matches newest first and stops at the page size; page keys
   and date filters become rowid ranges.
-* PostgreSQL: the column ``disclosure_publication.search_document`` (a ``tsvector``, title
-  weight A, text weight B, GIN index). A search first walks the newest rows (common words
-  fill the page there), then asks the GIN index for the rest (rare words); see
-  ``PostgresFTS``.
+* PostgreSQL: the column ``disclosure_publication.search_document`` (a ``tsvector`` of the
+  title's and the text's words without positions — nothing here ranks or matches phrases,
+  and it is kept in the row, the body and the text going to TOAST first — GIN index). A search
+  first walks the newest rows (common words fill the page there), then asks the GIN index
+  for the rest (rare words); see ``PostgresFTS``.
 
 Both are behind ``Backend``; a search engine can replace them by implementing it. A query
 is segmented the same way (jieba's default mode, so a query word must be a word of the
@@ -334,8 +335,11 @@ def _clamp(limit: int) -> int:
 
 
 def _page(ids: list[int], limit: int, words: tuple[str, ...]) -> Page:
+    # The plain text only for snippets: read from its TOAST or overflow pages, it would be
+    # most of what a list page reads.
+    unread = ("body",) if words else ("body", "text")
     found = (
-        Publication.objects.select_related("region", "centre").defer("body").in_bulk(ids[:limit])
+        Publication.objects.select_related("region", "centre").defer(*unread).in_bulk(ids[:limit])
     )
     publications = [found[pk] for pk in ids[:limit] if pk in found]
     pattern = _pattern(words)
@@ -593,9 +597,8 @@ class PostgresFTS:
     def index(self, documents: Sequence[Document]) -> None:
         with connection.cursor() as cursor:
             cursor.executemany(
-                f"UPDATE {_TABLE} SET search_document = "  # noqa: S608
-                "setweight(to_tsvector('simple', %s), 'A') || "
-                "setweight(to_tsvector('simple', %s), 'B') WHERE id = %s",
+                f"UPDATE {_TABLE} SET search_document = strip("  # noqa: S608
+                "to_tsvector('simple', %s) || to_tsvector('simple', %s)) WHERE id = %s",
                 [(d.title, d.text, d.pk) for d in documents],
             )
 

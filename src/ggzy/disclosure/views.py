@@ -118,7 +118,9 @@ class LatestFeed(Feed):
         return reverse("disclosure:list")
 
     def items(self, obj: search.Filters) -> list[Publication]:
-        return [hit.publication for hit in search.listing(obj, after=None, limit=50).items]
+        ids = [hit.publication.pk for hit in search.listing(obj, after=None, limit=50).items]
+        found = Publication.objects.defer("body").in_bulk(ids)  # with the text, for items
+        return [found[pk] for pk in ids]
 
     def item_title(self, item: Publication) -> str:
         return item.title
