@@ -13,6 +13,7 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from ggzy.accounts.api import router as accounts_router
 from ggzy.accounts.auth import api_auth
+from ggzy.auctions.api import router as auctions_router
 from ggzy.awards.api import router as awards_router
 from ggzy.catalogue.api import router as catalogue_router
 from ggzy.core.api import router as ledger_router
@@ -109,3 +110,4 @@ api.add_router("/awards", awards_router)
 api.add_router("/dataspec", dataspec_router)
 api.add_router("/ocds", ocds_router)
 api.add_router("/notices", notices_router)
+api.add_router("/auctions", auctions_router)

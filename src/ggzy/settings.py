@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "ggzy.evaluation",
     "ggzy.awards",
     "ggzy.disclosure",
+    "ggzy.auctions",
     "ggzy.web",
 ]
 

@@ -20,6 +20,7 @@ urlpatterns = [
     path("deposits/", include("ggzy.deposits.urls")),
     path("evaluation/", include("ggzy.evaluation.urls")),
     path("awards/", include("ggzy.awards.urls")),
+    path("auctions/", include("ggzy.auctions.urls")),
     path("", include("ggzy.disclosure.urls")),
     path("", include("ggzy.web.urls")),
 ]

@@ -61,3 +61,32 @@ def shot(page: Page, request: pytest.FixtureRequest) -> Callable[[str], Path]:
         return path
 
     return take
+
+
+@pytest.fixture
+def asgi_server(transactional_db: None) -> Iterator[str]:
+    """The platform's ASGI application (HTTP and WebSocket) on a free port, in a thread of
+    this process: it shares the test database and the test's controllable clock."""
+    import socket
+    import threading
+
+    import uvicorn
+
+    from ggzy.asgi import application
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    server = uvicorn.Server(
+        uvicorn.Config(
+            application, host="127.0.0.1", port=port, lifespan="off", log_level="warning"
+        )
+    )
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    started = threading.Event()
+    while not server.started and thread.is_alive():
+        started.wait(0.01)
+    yield f"http://127.0.0.1:{port}"
+    server.should_exit = True
+    thread.join(10)

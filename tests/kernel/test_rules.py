@@ -93,6 +93,7 @@ EXPECTED = {
     "land.auction_calls_to_close": 3,
     "auctions.timed_period_seconds": 300,
     "mining.announcement_min_working_days": 20,
+    "other.announcement_min_working_days": 10,
     "mining.auction_min_bidders": 3,
     "mining.listing_min_working_days": 10,
     "mining.result_publicity_min_working_days": 10,

@@ -91,6 +91,8 @@ class State:
     qualified: frozenset[str]  # bidder numbers allowed to bid (deposit confirmed)
     phase: Phase = Phase.FREE
     deadline: datetime | None = None  # when the current period ends; None before opening
+    # Accepted bids in order. A caller that keeps its history elsewhere (the database) may
+    # pass only the last one and check idempotency keys itself: ordering needs no more.
     history: tuple[Accepted, ...] = ()
     declarations: tuple[Declared, ...] = ()
 
@@ -107,6 +109,10 @@ class State:
     def leader(self) -> str | None:
         return self.history[-1].bid.bidder if self.history else None
 
+    @property
+    def last_seq(self) -> int:
+        return self.history[-1].seq if self.history else 0
+
 
 def open_auction(rules: Rules, qualified: Iterable[str]) -> State:
     return State(rules=rules, qualified=frozenset(qualified), deadline=rules.free_ends_at)
@@ -117,13 +123,16 @@ def _after(a: int, b: int, rules: Rules) -> bool:
     return a > b if rules.direction is Direction.FORWARD else a < b
 
 
-def minimum_next(state: State) -> int:
-    """The least (forward) or greatest (reverse) amount the next bid may offer."""
-    rules = state.rules
-    if state.price is None:
+def next_after(rules: Rules, price: int | None) -> int:
+    """The least (forward) or greatest (reverse) amount a bid may offer after ``price``."""
+    if price is None:
         return rules.start_price
     step = rules.increment if rules.direction is Direction.FORWARD else -rules.increment
-    return state.price + step
+    return price + step
+
+
+def minimum_next(state: State) -> int:
+    return next_after(state.rules, state.price)
 
 
 def advance(state: State, now: datetime) -> State:
@@ -210,7 +219,7 @@ def place(state: State, bid: Bid, now: datetime) -> tuple[State, Accepted]:
         raise RuleViolation("竞价已结束", "bidding has ended", code="bidding_closed")
     _check_bidder(state, bid.bidder)
     _check_amount(state, bid.amount)
-    accepted = Accepted(seq=len(state.history) + 1, bid=bid, at=now)
+    accepted = Accepted(seq=state.last_seq + 1, bid=bid, at=now)
     deadline = state.deadline
     if state.phase is Phase.TIMED:
         assert state.rules.timed_seconds is not None

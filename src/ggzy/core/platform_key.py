@@ -44,6 +44,15 @@ def _load(directory: Path) -> tuple[bytes, bytes]:
     return key_pem, get_suite(settings.GGZY_CRYPTO_SUITE).public_key(key_pem)
 
 
+def signing_key_pem() -> bytes:
+    """The private key, for envelopes the platform seals itself (a reserve price)."""
+    return _keypair()[0]
+
+
+def public_pem() -> bytes:
+    return _keypair()[1]
+
+
 def public_key() -> dict[str, str]:
     suite = get_suite(settings.GGZY_CRYPTO_SUITE)
     public_pem = _keypair()[1]

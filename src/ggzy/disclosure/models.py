@@ -21,6 +21,7 @@ class Category(models.TextChoices):
 
 class Kind(models.TextChoices):
     TENDER = "tender", _("招标/采购公告")
+    TRANSFER = "transfer", _("出让/转让公告")
     PREQUALIFICATION = "prequalification", _("资格预审公告")
     INVITATION = "invitation", _("投标邀请书")
     CHANGE = "change", _("变更公告")

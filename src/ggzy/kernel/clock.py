@@ -71,6 +71,11 @@ def local_now() -> datetime:
     return _clock.now().astimezone(SHANGHAI)
 
 
+def local_text(at: datetime) -> str:
+    """An instant as people read it here: ``2026-12-20 09:30:00`` in Asia/Shanghai."""
+    return at.astimezone(SHANGHAI).strftime("%Y-%m-%d %H:%M:%S")
+
+
 def today() -> date:
     """Today's date in Asia/Shanghai (statutory days count in local dates)."""
     return local_now().date()

@@ -107,9 +107,9 @@ def yuan(value: Amount, *, field: str | None = None) -> Decimal:
     return quantised if quantised else ZERO  # never "-0.00"
 
 
-def fen(amount: Amount) -> int:
+def fen(amount: Amount, *, field: str | None = None) -> int:
     """The amount in integer fen (分): ``fen("12.34") == 1234``."""
-    return int(yuan(amount) * 100)
+    return int(yuan(amount, field=field) * 100)
 
 
 def from_fen(value: int) -> Decimal:

@@ -503,6 +503,10 @@ _define("property.asset_transfer_disclosure_min_working_days", 10, "working_days
         "企业资产转让信息披露不得少于此工作日数",
         "Asset transfer disclosure lasts at least this many working days", "R")
 
+_define("other.announcement_min_working_days", 10, "working_days", PLATFORM.art(),
+        "排污权、林权、水权等其他权益类交易的信息发布期不得少于此工作日数（平台配置）",
+        "Other rights (emission, forest, water, …) are announced at least this many working "
+        "days before bidding (platform configuration)", "C", configurable=True)
 # §5 Electronic tendering, and operational rules of the Xiangxi seed
 _define("etender.decryption_window_minutes", 30, "minutes", PLATFORM.art() + ETENDER.art(),
         "开标后投标人在线解密投标文件的时限，逾期未解密按解密失败处理",

@@ -18,7 +18,6 @@ from ggzy.kernel.money import format_cny
 from ggzy.kernel.text import clean_text
 from ggzy.tendering.models import Lot, Notice, Objection
 from ggzy.tendering.services._common import (
-    local,
     lock_lot,
     publish_notice,
     require_bidder,
@@ -50,8 +49,8 @@ def _body(lot: Lot, result: dict[str, Any], shows_scores: bool, ends_at: datetim
             line += f"，综合得分 {row['total']}"
         lines.append(line)
     lines.append(
-        f"公示期至 {local(ends_at)}。投标人或者其他利害关系人对评标结果有异议的，应当在公示期间"
-        "提出（《招标投标法实施条例》第五十四条）。"
+        f"公示期至 {clock.local_text(ends_at)}。"
+        "投标人或者其他利害关系人对评标结果有异议的，应当在公示期间提出（《招标投标法实施条例》第五十四条）。"
     )
     return "\n".join(lines)
 
@@ -84,10 +83,11 @@ def publish_candidates(
         raise InvalidInput("公示结束时间须带时区", "ends_at needs a time zone", field="ends_at")
     days = rules.int_value("works.candidate_publicity_min_days")
     if ends_at - now < timedelta(days=days):
+        start, end = clock.local_text(now), clock.local_text(ends_at)
         raise rules.violation(
             "works.candidate_publicity_min_days",
-            f"中标候选人公示期不得少于 {days} 日（{local(now)} 至 {local(ends_at)} 不足）",
-            f"the publicity must last at least {days} days ({local(now)} to {local(ends_at)})",
+            f"中标候选人公示期不得少于 {days} 日（{start} 至 {end} 不足）",
+            f"the publicity must last at least {days} days ({start} to {end})",
             field="ends_at",
         )
     assert evaluation.completed_at is not None
@@ -181,8 +181,8 @@ def require_publicity_over(lot: Lot) -> None:
     if clock.now() < publicity.ends_at:
         raise rules.violation(
             "works.candidate_publicity_min_days",
-            f"中标候选人公示期至 {local(publicity.ends_at)}，公示期满后方可定标",
-            f"the publicity runs until {local(publicity.ends_at)}; award after it",
+            f"中标候选人公示期至 {clock.local_text(publicity.ends_at)}，公示期满后方可定标",
+            f"the publicity runs until {clock.local_text(publicity.ends_at)}; award after it",
             code="publicity_running",
         )
     if lot.objections.filter(answered_at__isnull=True).exists():

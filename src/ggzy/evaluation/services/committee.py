@@ -25,7 +25,6 @@ from ggzy.tendering.models import Lot, Opening
 from ggzy.tendering.procedures import GP
 from ggzy.tendering.services._common import (
     digest_of,
-    local,
     lock_lot,
     procedure_of,
     require_manager,
@@ -79,10 +78,10 @@ def set_method(*, user: User, lot_id: int, data: object, ip: str | None = None) 
         if clock.now() > project.bid_deadline - timedelta(days=days):
             raise rules.violation(
                 procedure.clarification_rule,
-                f"修改评标办法属于对招标文件的修改，应在投标截止时间（{local(project.bid_deadline)}）"
+                f"修改评标办法属于对招标文件的修改，应在投标截止时间（{clock.local_text(project.bid_deadline)}）"
                 f"至少 {days} 日前作出；请先顺延投标截止时间",
                 f"changing the method amends the documents: it must come {days} days before "
-                f"the deadline ({local(project.bid_deadline)}); move the deadline first",
+                f"the deadline ({clock.local_text(project.bid_deadline)}); move the deadline first",
                 field="method",
             )
     method = parse_method(data, procedure=procedure, category=project.category)

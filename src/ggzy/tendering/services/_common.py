@@ -105,7 +105,7 @@ def before_deadline(project: Project, *, field: str | None = None) -> datetime:
             field=field,
         )
     if now >= project.bid_deadline:
-        shown = local(project.bid_deadline)
+        shown = clock.local_text(project.bid_deadline)
         raise RuleViolation(
             f"投标截止时间（{shown}）已过，不再接收（依据《招标投标法实施条例》第三十六条）",
             f"the bid deadline ({shown}) has passed (Reg. Art 36)",
@@ -113,10 +113,6 @@ def before_deadline(project: Project, *, field: str | None = None) -> datetime:
             field=field,
         )
     return now
-
-
-def local(at: datetime) -> str:
-    return at.astimezone(clock.SHANGHAI).strftime("%Y-%m-%d %H:%M:%S")
 
 
 def digest_of(value: Any) -> str:

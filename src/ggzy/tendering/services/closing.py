@@ -21,7 +21,6 @@ from ._common import (
     digest_of,
     hall_changed,
     identifier,
-    local,
     lock_lot,
     procedure_of,
     publish_notice,
@@ -190,8 +189,8 @@ def close_opening(*, user: User | None, lot_id: int, ip: str | None = None) -> O
     sealed = list(lot.bids.filter(status=Bid.Status.SUBMITTED).select_related("entity", "lot"))
     if sealed and now <= opening.window_ends_at:
         raise RuleViolation(
-            f"尚有{len(sealed)}份投标文件未解密，解密时限至{local(opening.window_ends_at)}",
-            f"{len(sealed)} bids are still sealed until {local(opening.window_ends_at)}",
+            f"尚有{len(sealed)}份投标文件未解密，解密时限至{clock.local_text(opening.window_ends_at)}",
+            f"{len(sealed)} bids are still sealed until {clock.local_text(opening.window_ends_at)}",
             code="window_open",
         )
     if opening.objections.filter(answered_at__isnull=True).exists():

@@ -15,13 +15,12 @@ from ggzy.disclosure.attachments import public_format
 from ggzy.kernel import clock, rules
 from ggzy.kernel.errors import InvalidInput, NotFound, RuleViolation
 from ggzy.kernel.text import clean_text
-from ggzy.workcalendar.services import load_calendar
+from ggzy.workcalendar.periods import days_between, require_period
 
 from ..models import Document, Download, Lot, Notice, Objection, Project
 from ..procedures import Procedure
 from ._common import (
     before_deadline,
-    local,
     lock_project,
     procedure_of,
     publish_notice,
@@ -43,47 +42,6 @@ def _whole_seconds(value: datetime, field: str) -> datetime:
     return value.replace(microsecond=0)
 
 
-def _days(start: datetime, end: datetime) -> int:
-    """Calendar days between the dates of two instants, in Asia/Shanghai."""
-    return (end.astimezone(clock.SHANGHAI).date() - start.astimezone(clock.SHANGHAI).date()).days
-
-
-def _period(rule_id: str, start: datetime, end: datetime) -> int:
-    """The length of a period in the rule's unit (days or working days)."""
-    if rules.get(rule_id).unit == "working_days":
-        start_day = start.astimezone(clock.SHANGHAI).date()
-        end_day = end.astimezone(clock.SHANGHAI).date()
-        # The first day counts when it is a working day (文件提供期限自开始发出之日起计算).
-        calendar = load_calendar()
-        return calendar.workdays_between(start_day, end_day) + calendar.is_workday(start_day)
-    return _days(start, end)
-
-
-def _unit(rule_id: str) -> tuple[str, str]:
-    return (
-        ("个工作日", "working days")
-        if rules.get(rule_id).unit == "working_days"
-        else ("日", "days")
-    )
-
-
-def _require_period(
-    rule_id: str | None, start: datetime, end: datetime, what_zh: str, what_en: str, field: str
-) -> None:
-    if rule_id is None:
-        return
-    minimum, actual = rules.int_value(rule_id), _period(rule_id, start, end)
-    if actual < minimum:
-        zh_unit, en_unit = _unit(rule_id)
-        raise rules.violation(
-            rule_id,
-            f"{what_zh}为{actual}{zh_unit}，不得少于{minimum}{zh_unit}",
-            f"{what_en} is {actual} {en_unit}; the minimum is {minimum} {en_unit}",
-            field=field,
-            code="period_too_short",
-        )
-
-
 def check_schedule(
     procedure: Procedure, *, issue_at: datetime, sale_ends_at: datetime, deadline: datetime
 ) -> None:
@@ -95,7 +53,7 @@ def check_schedule(
             code="schedule_order",
             field="bid_deadline",
         )
-    _require_period(
+    require_period(
         procedure.doc_sale_rule,
         issue_at,
         sale_ends_at,
@@ -103,7 +61,7 @@ def check_schedule(
         "the document sale period",
         "sale_ends_at",
     )
-    _require_period(
+    require_period(
         procedure.tender_period_rule,
         issue_at,
         deadline,
@@ -239,8 +197,8 @@ def publish_tender_notice(
     kind = Notice.Kind.TENDER if procedure.public_notice else Notice.Kind.INVITATION
     schedule = (
         f"\n\n项目编号：{project.code}\n招标/采购方式：{procedure.name_zh}\n"
-        f"文件获取时间：{local(start)} 至 {local(end)}\n"
-        f"投标截止及开标时间：{local(deadline)}（网上不见面开标）"
+        f"文件获取时间：{clock.local_text(start)} 至 {clock.local_text(end)}\n"
+        f"投标截止及开标时间：{clock.local_text(deadline)}（网上不见面开标）"
     )
     return publish_notice(
         project=project,
@@ -290,13 +248,13 @@ def amend(
     rule_id = procedure.clarification_rule
     if document.affects_bids and rule_id is not None:
         minimum = rules.int_value(rule_id)
-        if _days(now, deadline) < minimum:
+        if days_between(now, deadline) < minimum:
             raise rules.violation(
                 rule_id,
                 f"澄清或修改可能影响投标文件编制，须在投标截止时间至少{minimum}日前发出；"
-                f"距截止（{local(deadline)}）不足{minimum}日，应当顺延投标截止时间",
+                f"距截止（{clock.local_text(deadline)}）不足{minimum}日，应当顺延投标截止时间",
                 f"a clarification that affects bids must be issued at least {minimum} days "
-                f"before the deadline ({local(deadline)}); move the deadline",
+                f"before the deadline ({clock.local_text(deadline)}); move the deadline",
                 field="new_deadline",
                 code="deadline_must_move",
             )
@@ -305,7 +263,7 @@ def amend(
     moved = deadline != project.bid_deadline
     if moved:
         assert project.documents_issued_at is not None
-        _require_period(
+        require_period(
             procedure.tender_period_rule,
             project.documents_issued_at,
             deadline,
@@ -323,7 +281,7 @@ def amend(
         label_zh="公告正文",
         label_en="notice body",
     )
-    tail = f"\n\n投标截止及开标时间{'顺延至' if moved else '不变：'}{local(deadline)}"
+    tail = f"\n\n投标截止及开标时间{'顺延至' if moved else '不变：'}{clock.local_text(deadline)}"
     return publish_notice(
         project=project,
         kind=Notice.Kind.CHANGE,
@@ -384,7 +342,7 @@ def raise_objection(*, user: User, project_id: int, text: str, ip: str | None = 
     now = before_deadline(project)
     rule_id = procedure_of(project).objection_rule
     assert project.bid_deadline is not None
-    if rule_id is not None and _days(now, project.bid_deadline) < rules.int_value(rule_id):
+    if rule_id is not None and days_between(now, project.bid_deadline) < rules.int_value(rule_id):
         raise rules.violation(
             rule_id,
             f"对招标文件的异议应当在投标截止时间{rules.int_value(rule_id)}日前提出",

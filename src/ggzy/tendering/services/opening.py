@@ -48,7 +48,6 @@ from ._common import (
     digest_of,
     hall_changed,
     identifier,
-    local,
     lock_lot,
     procedure_of,
     publish_notice,
@@ -342,8 +341,8 @@ def release_key(*, user: User, bid_id: int, data_key: object, ip: str | None = N
     opening = _open_hall(lock_lot(bid.lot_id))
     if clock.now() > opening.window_ends_at:
         raise RuleViolation(
-            f"解密时限已于 {local(opening.window_ends_at)} 结束",
-            f"the decryption window closed at {local(opening.window_ends_at)}",
+            f"解密时限已于 {clock.local_text(opening.window_ends_at)} 结束",
+            f"the decryption window closed at {clock.local_text(opening.window_ends_at)}",
             code="window_closed",
         )
     if bid.status != Bid.Status.SUBMITTED:

@@ -1,0 +1,293 @@
+"""REST API for listings, auctions and online bidding, mounted at /api/v1/auctions (thin:
+parse, call). Amounts in requests are yuan (``"10200000.00"``); amounts in responses are
+whole fen, as in the ledger. Domain errors are mapped in ``ggzy.api``."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse
+from ninja import Router, Schema, Status
+from pydantic import Field
+
+from ggzy.accounts.models import User
+from ggzy.kernel import rules
+
+from . import hall, selectors, services
+from .models import Auction, Registration
+from .services.results import confirmation_pdf
+from .trade_types import all_types
+
+router = Router(tags=["auctions 网上挂牌/拍卖/网络竞价"])
+
+
+class AuctionIn(Schema):
+    trade_type: str
+    method: str
+    title: str = Field(max_length=200)
+    description: str = Field("", max_length=5000)
+    transferor_uscc: str = Field(max_length=18)
+    centre: int
+    supervisor: int
+    region: str = Field(max_length=6)
+    direction: str = "forward"
+    start_price: str = Field(max_length=20)
+    increment: str = Field(max_length=20)
+    deposit: str = Field(max_length=20)
+    starts_at: datetime
+    free_ends_at: datetime
+    timed_seconds: int | None = None
+    keyholders: list[int] = []
+    reserve_threshold: int | None = None
+
+
+class AuctionOut(Schema):
+    id: int
+    code: str
+    trade_type: str
+    method: str
+    title: str
+    description: str
+    transferor: str = Field(alias="transferor.name")
+    region: str = Field(alias="region_id")
+    status: str
+    direction: str
+    start_price: int
+    increment: int
+    deposit: int
+    has_reserve: bool
+    announce_at: datetime | None
+    starts_at: datetime
+    free_ends_at: datetime
+    timed_seconds: int | None
+    reserve: int | None
+    final_price: int | None
+    outcome: str
+
+    @staticmethod
+    def resolve_has_reserve(obj: Auction) -> bool:
+        return bool(obj.reserve_threshold)
+
+
+class AmountIn(Schema):
+    amount: str = Field(max_length=20)
+
+
+class ApplicationIn(Schema):
+    statement: str = Field("", max_length=2000)
+
+
+class ReviewIn(Schema):
+    accept: bool
+    note: str = Field("", max_length=500)
+
+
+class DepositIn(Schema):
+    kind: str = Field(max_length=10)
+    amount: str = Field(max_length=20)
+    reference: str = Field(max_length=64)
+
+
+class RegistrationOut(Schema):
+    id: int
+    auction: int = Field(alias="auction_id")
+    entity: str | None = None
+    status: str
+    review_note: str
+    deposit_status: str
+    bidder_no: str
+
+
+class BidIn(Schema):
+    amount: str = Field(max_length=20)
+    key: str = Field(max_length=64)
+
+
+class BidOut(Schema):
+    seq: int
+    bidder_no: str
+    amount: int
+    at: datetime
+    ledger_seq: int
+
+
+class PlacedOut(BidOut):
+    repeated: bool
+
+
+class ShareIn(Schema):
+    share: str = Field(max_length=4096)
+
+
+def _user(request: HttpRequest) -> User:
+    return request.auth  # type: ignore[attr-defined]
+
+
+def _ip(request: HttpRequest) -> str | None:
+    return request.META.get("REMOTE_ADDR") or None
+
+
+def _registration(user: User, registration: Registration) -> dict[str, Any]:
+    named = selectors.sees_identities(user, registration.auction)
+    return {
+        "id": registration.pk,
+        "auction_id": registration.auction_id,
+        "entity": registration.entity.name if named else None,
+        "status": registration.status,
+        "review_note": registration.review_note,
+        "deposit_status": registration.deposit_status,
+        "bidder_no": registration.bidder_no,
+    }
+
+
+@router.get("/trade-types", auth=None)
+def trade_types(request: HttpRequest) -> list[dict[str, Any]]:
+    """Every trade type with its methods and the rule (and article) of its periods."""
+    return [
+        {
+            "code": t.code,
+            "name_zh": t.name_zh,
+            "name_en": t.name_en,
+            "category": t.category,
+            "methods": [m.value for m in t.methods],
+            "announcement_rule": t.announcement_rule,
+            "announcement_min": rules.int_value(t.announcement_rule),
+            "announcement_unit": rules.get(t.announcement_rule).unit,
+            "citation": rules.get(t.announcement_rule).citation_zh,
+            "listing_rule": t.listing_rule,
+            "reserve": t.reserve,
+            "whole_increments": t.whole_increments,
+            "reverse": t.reverse,
+            "pre_emption": t.pre_emption,
+        }
+        for t in all_types().values()
+    ]
+
+
+@router.post("", response={201: AuctionOut})
+def register(request: HttpRequest, payload: AuctionIn) -> Status[Auction]:
+    data = payload.dict(exclude_none=True)
+    auction = services.register_auction(user=_user(request), data=data, ip=_ip(request))
+    return Status(201, auction)
+
+
+@router.get("", response=list[AuctionOut], auth=None)
+def auctions(request: HttpRequest) -> list[Auction]:
+    return list(selectors.auctions_visible_to(request.user)[:200])  # type: ignore[arg-type]
+
+
+@router.get("/{int:auction_id}", auth=None)
+def live(request: HttpRequest, auction_id: int) -> dict[str, Any]:
+    """The live state with the latest bids: what the hall sends a (re)connecting watcher."""
+    return hall.full_state(selectors.get_auction(request.user, auction_id))  # type: ignore[arg-type]
+
+
+@router.get("/{int:auction_id}/details", response=AuctionOut, auth=None)
+def details(request: HttpRequest, auction_id: int) -> Auction:
+    return selectors.get_auction(request.user, auction_id)  # type: ignore[arg-type]
+
+
+@router.post("/{int:auction_id}/reserve", response=AuctionOut)
+def seal_reserve(request: HttpRequest, auction_id: int, payload: AmountIn) -> Auction:
+    """The transferor's reserve price, sealed at once to the keyholders (k of n)."""
+    return services.seal_reserve(
+        user=_user(request), auction_id=auction_id, amount=payload.amount, ip=_ip(request)
+    )
+
+
+@router.post("/{int:auction_id}/announce", response=AuctionOut)
+def announce(request: HttpRequest, auction_id: int) -> Auction:
+    return services.announce(user=_user(request), auction_id=auction_id, ip=_ip(request))
+
+
+@router.post("/{int:auction_id}/applications", response={201: RegistrationOut})
+def apply(request: HttpRequest, auction_id: int, payload: ApplicationIn) -> Status[dict[str, Any]]:
+    user = _user(request)
+    registration = services.apply(
+        user=user, auction_id=auction_id, statement=payload.statement, ip=_ip(request)
+    )
+    return Status(201, _registration(user, registration))
+
+
+@router.get("/{int:auction_id}/applications", response=list[RegistrationOut])
+def applications(request: HttpRequest, auction_id: int) -> list[dict[str, Any]]:
+    user = _user(request)
+    auction = selectors.get_auction(user, auction_id)
+    return [_registration(user, r) for r in selectors.registrations_of(user, auction)]
+
+
+@router.post("/applications/{int:registration_id}/review", response=RegistrationOut)
+def review(request: HttpRequest, registration_id: int, payload: ReviewIn) -> dict[str, Any]:
+    user = _user(request)
+    registration = services.review(
+        user=user,
+        registration_id=registration_id,
+        accept=payload.accept,
+        note=payload.note,
+        ip=_ip(request),
+    )
+    return _registration(user, registration)
+
+
+@router.post("/applications/{int:registration_id}/deposit", response=RegistrationOut)
+def confirm_deposit(
+    request: HttpRequest, registration_id: int, payload: DepositIn
+) -> dict[str, Any]:
+    user = _user(request)
+    registration = services.confirm_deposit(
+        user=user, registration_id=registration_id, ip=_ip(request), **payload.dict()
+    )
+    return _registration(user, registration)
+
+
+@router.post("/{int:auction_id}/bids", response={200: PlacedOut, 201: PlacedOut})
+def place_bid(request: HttpRequest, auction_id: int, payload: BidIn) -> Status[dict[str, Any]]:
+    """One bid; acknowledged only once it and its ledger entry are committed. A retry with
+    the same key answers 200 with the bid accepted first."""
+    placed = services.place_bid(
+        user=_user(request),
+        auction_id=auction_id,
+        amount=payload.amount,
+        key=payload.key,
+        ip=_ip(request),
+    )
+    body = {**hall.bid_view(placed.bid), "ledger_seq": placed.bid.ledger_seq}
+    return Status(200 if placed.repeated else 201, {**body, "repeated": placed.repeated})
+
+
+@router.get("/{int:auction_id}/bids", response=list[BidOut], auth=None)
+def bids(request: HttpRequest, auction_id: int, after: int = 0, limit: int = 500) -> Any:
+    """The anonymous bid history in order, ``after`` a sequence number, up to 1,000."""
+    auction = selectors.get_auction(request.user, auction_id)  # type: ignore[arg-type]
+    return list(selectors.bids_after(auction, max(after, 0), min(max(limit, 1), 1000)))
+
+
+@router.post("/{int:auction_id}/declare", response=AuctionOut)
+def declare(request: HttpRequest, auction_id: int) -> Auction:
+    return services.declare(user=_user(request), auction_id=auction_id, ip=_ip(request))
+
+
+@router.get("/{int:auction_id}/reserve-envelope")
+def reserve_envelope(request: HttpRequest, auction_id: int) -> dict[str, str]:
+    """The sealed reserve's signed header: a keyholder unwraps its share on its own machine
+    (``ggzy bid escrow-share``) and hands it in after the close."""
+    auction = selectors.get_auction(_user(request), auction_id)
+    return services.envelope_parts(auction)
+
+
+@router.post("/{int:auction_id}/reserve-shares", response=AuctionOut)
+def reserve_share(request: HttpRequest, auction_id: int, payload: ShareIn) -> Auction:
+    return services.submit_reserve_share(
+        user=_user(request), auction_id=auction_id, share=payload.share, ip=_ip(request)
+    )
+
+
+@router.get("/{int:auction_id}/confirmation.pdf")
+def confirmation(request: HttpRequest, auction_id: int) -> HttpResponse:
+    user = _user(request)
+    auction = selectors.get_auction(user, auction_id)
+    selectors.require_confirmation_reader(user, auction)
+    response = HttpResponse(confirmation_pdf(auction), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{auction.code}-confirmation.pdf"'
+    return response

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class AuctionsConfig(AppConfig):
+    name = "ggzy.auctions"
+    verbose_name = "网上挂牌、拍卖与网络竞价"  # Online listings, auctions and bidding

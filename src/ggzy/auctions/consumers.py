@@ -1,0 +1,159 @@
+"""The bidding hall's WebSocket (竞价大厅).
+
+Anyone may watch a public auction; a qualified bidder may also bid through the socket. The
+server is the only clock: a bid is ordered and checked when the service takes the
+auction's lock, and the answer (``ack`` or ``rejected``) is sent only after the bid and its
+ledger entry are committed. Updates to a watcher are coalesced to at most one message per
+``COALESCE_SECONDS``, carrying the latest state and every bid since the last message; a
+watcher that sees a gap in the sequence, or reconnects, sends ``sync`` for the full state.
+
+Frames from the client::
+
+    {"type": "bid", "amount": "10200000.00", "key": "<idempotency key>"}
+    {"type": "sync"}
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import time
+from typing import Any
+
+from channels.db import database_sync_to_async
+from channels.generic.websocket import AsyncJsonWebsocketConsumer
+
+from ggzy.accounts.models import User
+from ggzy.kernel.errors import DomainError
+
+from . import hall, selectors, services
+from .models import Auction
+
+COALESCE_SECONDS = 0.05
+RATE = 20.0  # frames per second a connection may send on average
+BURST = 40.0
+MAX_FRAME = 2048
+
+
+def _error(code: str, zh: str, en: str, **extra: Any) -> dict[str, Any]:
+    return {"type": "error", "code": code, "message_zh": zh, "message_en": en, **extra}
+
+
+@database_sync_to_async
+def _open(user: User, auction_id: int) -> tuple[dict[str, Any], str | None] | None:
+    try:
+        auction = selectors.get_auction(user, auction_id)
+    except DomainError:
+        return None
+    own = selectors.own_registration(user, auction)
+    return hall.full_state(auction), (own.bidder_no or None) if own else None
+
+
+@database_sync_to_async
+def _full_state(auction_id: int) -> dict[str, Any]:
+    return hall.full_state(Auction.objects.get(pk=auction_id))
+
+
+@database_sync_to_async
+def _bid(user: User, auction_id: int, amount: object, key: object) -> dict[str, Any]:
+    placed = services.place_bid(user=user, auction_id=auction_id, amount=amount, key=key)
+    return {
+        "type": "ack",
+        "key": placed.bid.key,
+        "repeated": placed.repeated,
+        **hall.bid_view(placed.bid),
+        "ledger_seq": placed.bid.ledger_seq,
+    }
+
+
+class AuctionHallConsumer(AsyncJsonWebsocketConsumer):
+    async def connect(self) -> None:
+        self.auction_id = int(self.scope["url_route"]["kwargs"]["auction_id"])
+        self.user = self.scope.get("user")
+        opened = await _open(self.user, self.auction_id)
+        if opened is None:
+            await self.close(code=4404)
+            return
+        state, self.bidder_no = opened
+        self.tokens, self.refilled = BURST, time.monotonic()
+        self.pending: dict[str, Any] | None = None
+        self.flush: asyncio.Task[None] | None = None
+        await self.channel_layer.group_add(hall.group_name(self.auction_id), self.channel_name)
+        await self.accept()
+        await self.send_json({**state, "you": self.bidder_no})
+
+    async def disconnect(self, code: int) -> None:
+        if hasattr(self, "auction_id"):
+            await self.channel_layer.group_discard(
+                hall.group_name(self.auction_id), self.channel_name
+            )
+        if getattr(self, "flush", None) is not None:
+            self.flush.cancel()  # type: ignore[union-attr]
+
+    async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None) -> None:
+        if not self._allowed():
+            await self.send_json(_error("rate_limited", "操作过于频繁", "too many frames"))
+            return
+        if text_data is None or len(text_data) > MAX_FRAME:
+            await self.send_json(_error("bad_frame", "无法识别的消息", "unreadable frame"))
+            return
+        try:
+            frame = json.loads(text_data)
+        except ValueError:
+            frame = None
+        if not isinstance(frame, dict):
+            await self.send_json(
+                _error("bad_frame", "消息须为 JSON 对象", "a frame is a JSON object")
+            )
+            return
+        await self.receive_json(frame)
+
+    async def receive_json(self, content: Any, **kwargs: Any) -> None:
+        kind = content.get("type")
+        if kind == "sync":
+            await self.send_json({**await _full_state(self.auction_id), "you": self.bidder_no})
+        elif kind == "bid":
+            await self.send_json(await self._place(content))
+        else:
+            await self.send_json(_error("bad_frame", "未知的消息类型", "unknown frame type"))
+
+    async def _place(self, content: dict[str, Any]) -> dict[str, Any]:
+        key = content.get("key")
+        if content.get("auction", self.auction_id) != self.auction_id:
+            return _error(
+                "wrong_auction", "报价不属于本场竞价", "the bid is for another auction", key=key
+            )
+        if not self.user or not self.user.is_authenticated:
+            return _error("unauthenticated", "请先登录", "log in to bid", key=key)
+        try:
+            return await _bid(self.user, self.auction_id, content.get("amount"), key)
+        except DomainError as exc:
+            return {"type": "rejected", "key": key, **exc.as_dict()}
+
+    def _allowed(self) -> bool:
+        now = time.monotonic()
+        self.tokens = min(BURST, self.tokens + (now - self.refilled) * RATE)
+        self.refilled = now
+        if self.tokens < 1:
+            return False
+        self.tokens -= 1
+        return True
+
+    async def hall_update(self, event: dict[str, Any]) -> None:
+        # Two server processes may deliver commits out of order: keep the newest state.
+        if self.pending is None:
+            self.pending = {"type": "update", "state": event["state"], "bids": list(event["bids"])}
+        else:
+            if event["state"]["seq"] >= self.pending["state"]["seq"]:
+                self.pending["state"] = event["state"]
+            self.pending["bids"].extend(event["bids"])
+        self.pending["now"] = event["now"]
+        if self.flush is None or self.flush.done():
+            self.flush = asyncio.ensure_future(self._flush())
+
+    async def _flush(self) -> None:
+        await asyncio.sleep(COALESCE_SECONDS)
+        message, self.pending = self.pending, None
+        if message is not None:
+            message["bids"].sort(key=lambda bid: bid["seq"])
+            await self.send_json(message)

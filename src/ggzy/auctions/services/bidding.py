@@ -1,0 +1,244 @@
+"""Bidding (竞价): the engine's rules applied under one lock per auction.
+
+A bid is ordered under the auction's row lock at the server's time, checked by the engine,
+written with its ledger entry in the same transaction, and acknowledged only after that
+commits: an acknowledged bid is durable, and the bids of one auction are totally ordered by
+their sequence. The idempotency key is unique per auction in the database, so a retried bid
+counts once even across server processes.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.db import transaction
+
+from ggzy.accounts.models import User
+from ggzy.core.services import record
+from ggzy.entities.selectors import entity_of
+from ggzy.kernel import clock
+from ggzy.kernel.errors import Conflict, InvalidInput, RuleViolation
+
+from .. import engine
+from ..engine import Accepted, Bid, Direction, Phase, Rules, State
+from ..models import Auction, AuctionBid, Declaration, Registration
+from ._common import bidder_actor, changed, lock_auction, positive_fen
+
+KEY = re.compile(r"[A-Za-z0-9_.:-]{1,64}")
+
+
+def rules_of(auction: Auction) -> Rules:
+    return Rules(
+        auction=str(auction.pk),
+        start_price=auction.start_price,
+        increment=auction.increment,
+        free_ends_at=auction.free_ends_at,
+        timed_seconds=auction.timed_seconds,
+        timed_min_bidders=auction.timed_min_bidders,
+        direction=Direction(auction.direction),
+        whole_increments=auction.trade.whole_increments,
+    )
+
+
+def minimum_next_of(auction: Auction) -> int:
+    return engine.next_after(rules_of(auction), auction.price)
+
+
+def state_of(auction: Auction, qualified: frozenset[str] = frozenset()) -> State:
+    """The engine's state from the auction row, its last bid and its declarations."""
+    last = AuctionBid.objects.filter(auction=auction).order_by("-seq").first()
+    history: tuple[Accepted, ...] = ()
+    if last is not None:
+        bid = Bid(str(auction.pk), last.bidder_no, last.amount, last.key)
+        history = (Accepted(last.seq, bid, last.at),)
+    declarations: tuple[engine.Declared, ...] = ()
+    if auction.phase == Phase.FREE and auction.timed_min_bidders:
+        declarations = tuple(
+            engine.Declared(d.bidder_no, d.at) for d in auction.declarations.order_by("at", "pk")
+        )
+    return State(
+        rules=rules_of(auction),
+        qualified=qualified,
+        phase=Phase(auction.phase),
+        deadline=auction.deadline,
+        history=history,
+        declarations=declarations,
+    )
+
+
+def _bidder_no(user: User, auction: Auction) -> str:
+    entity = entity_of(user)
+    found = (
+        Registration.objects.filter(
+            auction=auction, entity=entity, status=Registration.Status.QUALIFIED
+        )
+        .values_list("bidder_no", flat=True)
+        .first()
+        if entity is not None
+        else None
+    )
+    if not found:
+        raise RuleViolation(
+            "您未取得本项目的竞买资格（资格审查或保证金未确认）",
+            "you are not qualified to bid in this sale (review or deposit not confirmed)",
+            code="not_qualified",
+        )
+    return found
+
+
+def _live(auction: Auction, now: datetime) -> None:
+    if auction.status != Auction.Status.ANNOUNCED:
+        raise RuleViolation("竞价已结束", "bidding has ended", code="bidding_closed")
+    if now < auction.starts_at:
+        raise RuleViolation(
+            f"竞价尚未开始（{clock.local_text(auction.starts_at)} 开始）",
+            f"bidding starts at {clock.local_text(auction.starts_at)}",
+            code="not_started",
+        )
+
+
+def _save_state(auction: Auction, state: State) -> None:
+    """Keep the row in step with the engine; a free period that turned timed is recorded."""
+    if auction.phase == Phase.FREE and state.phase is Phase.TIMED:
+        record(
+            "auction.timed_started",
+            subject=f"auction:{auction.code}",
+            payload={"at": auction.free_ends_at, "price": state.price, "seq": state.last_seq},
+        )
+    auction.phase = state.phase
+    auction.deadline = state.deadline
+    auction.price = state.price
+    auction.leader = state.leader or ""
+    auction.last_seq = state.last_seq
+    auction.save(update_fields=["phase", "deadline", "price", "leader", "last_seq"])
+
+
+@dataclass(frozen=True)
+class Placed:
+    bid: AuctionBid
+    repeated: bool  # a retry of a bid already accepted
+
+
+def _check_key(key: object) -> str:
+    if not isinstance(key, str) or not KEY.fullmatch(key):
+        raise InvalidInput(
+            "幂等键须为 1–64 位字母、数字或 _ . : -",
+            "the idempotency key is 1 to 64 letters, digits or _ . : -",
+            code="bad_key",
+            field="key",
+        )
+    return key
+
+
+@transaction.atomic
+def place_bid(
+    *, user: User, auction_id: int, amount: object, key: object, ip: str | None = None
+) -> Placed:
+    """Order one bid (报价); ``amount`` in yuan. A retry with the same key and amount returns
+    the bid accepted first; the same key with another amount is refused."""
+    key = _check_key(key)
+    value = positive_fen(amount, "amount", "报价")
+    auction = lock_auction(auction_id)
+    bidder_no = _bidder_no(user, auction)
+    earlier = AuctionBid.objects.filter(auction=auction, key=key).first()
+    if earlier is not None:
+        if (earlier.bidder_no, earlier.amount) != (bidder_no, value):
+            raise Conflict(
+                "该幂等键已用于另一报价",
+                "the idempotency key was used for another bid",
+                code="key_reused",
+            )
+        return Placed(earlier, True)
+    now = clock.now()
+    _live(auction, now)
+    state, accepted = engine.place(
+        state_of(auction, frozenset({bidder_no})),
+        Bid(str(auction.pk), bidder_no, value, key),
+        now,
+    )
+    entry = record(
+        "auction.bid",
+        subject=f"auction:{auction.code}",
+        payload={"seq": accepted.seq, "bidder_no": bidder_no, "amount": value, "key": key},
+        actor=bidder_actor(auction, bidder_no),
+        ip=ip,
+    )
+    bid = AuctionBid.objects.create(
+        auction=auction,
+        seq=accepted.seq,
+        bidder_no=bidder_no,
+        amount=value,
+        key=key,
+        at=now,
+        ledger_seq=entry.seq,
+    )
+    _save_state(auction, state)
+    changed(auction, [bid])
+    return Placed(bid, False)
+
+
+@transaction.atomic
+def declare(*, user: User, auction_id: int, ip: str | None = None) -> Auction:
+    """During the listing period, a bidder says it will go on to timed bidding (参加限时竞价)."""
+    auction = lock_auction(auction_id)
+    bidder_no = _bidder_no(user, auction)
+    now = clock.now()
+    _live(auction, now)
+    if not auction.timed_min_bidders:
+        raise RuleViolation(
+            "本项目挂牌/自由报价期结束后直接进入限时竞价，无需申请",
+            "this sale always goes on to timed bidding: nothing to declare",
+            code="no_declaration_needed",
+        )
+    state = state_of(auction, frozenset({bidder_no}))
+    after = engine.declare(state, bidder_no, now)
+    if after is not state:
+        Declaration.objects.create(auction=auction, bidder_no=bidder_no, at=now)
+        record(
+            "auction.declared",
+            subject=f"auction:{auction.code}",
+            payload={"bidder_no": bidder_no},
+            actor=bidder_actor(auction, bidder_no),
+            ip=ip,
+        )
+        changed(auction)
+    return auction
+
+
+def due(now: datetime) -> list[int]:
+    """Auctions whose current period has run out and whose row does not show it yet."""
+    return list(
+        Auction.objects.filter(status=Auction.Status.ANNOUNCED, deadline__lte=now).values_list(
+            "pk", flat=True
+        )
+    )
+
+
+@transaction.atomic
+def advance(auction_id: int) -> Auction:
+    """Move an auction on at the server's time: listing into timed bidding, or the close."""
+    from .results import close
+
+    auction = lock_auction(auction_id)
+    now = clock.now()
+    if auction.status != Auction.Status.ANNOUNCED:
+        return auction
+    before = auction.phase
+    state = engine.advance(state_of(auction), now)
+    if state.phase == before:
+        return auction
+    _save_state(auction, state)
+    if state.phase is Phase.CLOSED:
+        close(auction, state)
+    changed(auction)
+    return auction
+
+
+def advance_due() -> str:
+    """The scheduler's job: move on every auction whose period has run out."""
+    ids = due(clock.now())
+    for auction_id in ids:
+        advance(auction_id)
+    return f"{len(ids)} auctions moved on" if ids else ""

@@ -1,0 +1,16 @@
+"""Timed transitions of auctions: a listing turns into timed bidding, a countdown ends."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from ggzy.core.scheduler import periodic
+
+from .services.bidding import advance_due
+
+
+@periodic("auctions.advance_due", every=timedelta(seconds=1))
+def advance_auctions() -> str:
+    """Move on every auction whose period ran out; a bid at or after the deadline is refused
+    by the engine whatever this job's timing, so the job only makes the close visible."""
+    return advance_due()

@@ -1,0 +1,240 @@
+"""Web pages of auctions (thin: parse, call one service or selector, render): the public
+list, the bidding hall (which also takes bids without JavaScript), the bidder's
+application, the transferor's reserve, and the centre's review and deposit desk."""
+
+from __future__ import annotations
+
+import secrets
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from ggzy.accounts.models import User
+from ggzy.accounts.selectors import is_centre_staff
+from ggzy.entities.selectors import entity_of
+from ggzy.kernel.errors import DomainError, Forbidden, NotFound
+from ggzy.kernel.money import format_cny, from_fen
+
+from . import hall, selectors, services
+from .models import Auction, Registration
+from .trade_types import Method
+
+
+def _user(request: HttpRequest) -> User:
+    return request.user  # type: ignore[return-value]
+
+
+def _ip(request: HttpRequest) -> str | None:
+    return request.META.get("REMOTE_ADDR")
+
+
+def _refused(request: HttpRequest, exc: DomainError) -> HttpResponse:
+    status = exc.status if exc.status in (403, 404) else 400
+    return render(request, "auctions/refused.html", {"error": exc}, status=status)
+
+
+def _cny(fen: int | None) -> str:
+    return format_cny(from_fen(fen)) if fen is not None else "—"
+
+
+def auction_list(request: HttpRequest) -> HttpResponse:
+    rows = [
+        {
+            "auction": a,
+            "trade": a.trade.name_zh,
+            "method": Method(a.method).label[0],
+            "price": _cny(a.final_price or a.price or a.start_price),
+        }
+        for a in selectors.auctions_visible_to(_user(request))[:200]
+    ]
+    return render(request, "auctions/list.html", {"rows": rows})
+
+
+def _hall_context(request: HttpRequest, auction: Auction) -> dict[str, Any]:
+    user = _user(request)
+    own = selectors.own_registration(user, auction)
+    entity = entity_of(user) if user.is_authenticated else None
+    state = hall.full_state(auction)
+    live = state["state"]
+    return {
+        "auction": auction,
+        "trade": auction.trade,
+        "method": Method(auction.method).label[0],
+        "state": state,
+        "bids": state["bids"][::-1],
+        "own": own,
+        "may_apply": entity is not None
+        and own is None
+        and entity.pk != auction.transferor_id
+        and auction.status == Auction.Status.ANNOUNCED,
+        "is_transferor": entity is not None and entity.pk == auction.transferor_id,
+        "is_staff": is_centre_staff(user),
+        "names": selectors.sees_identities(user, auction),
+        "amounts": {
+            "start": _cny(auction.start_price),
+            "increment": _cny(auction.increment),
+            "deposit": _cny(auction.deposit),
+            "price": _cny(live["price"]),
+            "next": _cny(live["minimum_next"]),
+            "final": _cny(auction.final_price),
+            "reserve": _cny(auction.reserve),
+        },
+        "next_yuan": from_fen(live["minimum_next"]) if live["minimum_next"] else "",
+        "key": secrets.token_urlsafe(12),
+        "winner": auction.winner if auction.status == Auction.Status.SOLD else None,
+    }
+
+
+def auction_hall(request: HttpRequest, auction_id: int) -> HttpResponse:
+    try:
+        auction = selectors.get_auction(_user(request), auction_id)
+    except DomainError as exc:
+        return _refused(request, exc)
+    return render(request, "auctions/hall.html", _hall_context(request, auction))
+
+
+def _act(
+    request: HttpRequest, auction_id: int, action: Any, done: str, to: str = "auctions:hall"
+) -> HttpResponse:
+    try:
+        action(_user(request))
+    except DomainError as exc:
+        messages.error(request, f"{exc.message_zh} / {exc.message_en}")
+    else:
+        messages.success(request, done)
+    return redirect(to, auction_id=auction_id)
+
+
+@login_required
+@require_POST
+def place_bid(request: HttpRequest, auction_id: int) -> HttpResponse:
+    """The form's path for a bid (the page uses the WebSocket when it can)."""
+    return _act(
+        request,
+        auction_id,
+        lambda u: services.place_bid(
+            user=u,
+            auction_id=auction_id,
+            amount=request.POST.get("amount", ""),
+            key=request.POST.get("key", ""),
+            ip=_ip(request),
+        ),
+        _("报价已受理。"),
+    )
+
+
+@login_required
+@require_POST
+def declare(request: HttpRequest, auction_id: int) -> HttpResponse:
+    return _act(
+        request,
+        auction_id,
+        lambda u: services.declare(user=u, auction_id=auction_id, ip=_ip(request)),
+        _("已申请参加限时竞价。"),
+    )
+
+
+@login_required
+@require_POST
+def apply(request: HttpRequest, auction_id: int) -> HttpResponse:
+    return _act(
+        request,
+        auction_id,
+        lambda u: services.apply(
+            user=u,
+            auction_id=auction_id,
+            statement=request.POST.get("statement", ""),
+            ip=_ip(request),
+        ),
+        _("竞买申请已提交，请等待审查并缴纳保证金。"),
+    )
+
+
+@login_required
+@require_POST
+def seal_reserve(request: HttpRequest, auction_id: int) -> HttpResponse:
+    return _act(
+        request,
+        auction_id,
+        lambda u: services.seal_reserve(
+            user=u, auction_id=auction_id, amount=request.POST.get("amount", ""), ip=_ip(request)
+        ),
+        _("底价已密封，竞价结束前任何人无法查看。"),
+    )
+
+
+@login_required
+@require_POST
+def announce(request: HttpRequest, auction_id: int) -> HttpResponse:
+    return _act(
+        request,
+        auction_id,
+        lambda u: services.announce(user=u, auction_id=auction_id, ip=_ip(request)),
+        _("公告已发布。"),
+    )
+
+
+@login_required
+def desk(request: HttpRequest, auction_id: int) -> HttpResponse:
+    """The centre's desk: applications to review and deposits to confirm (identities shown)."""
+    user = _user(request)
+    try:
+        auction = selectors.get_auction(user, auction_id)
+        if not selectors.sees_identities(user, auction):
+            raise Forbidden("仅限交易中心及监管人员", "centre staff and supervisors only")
+    except DomainError as exc:
+        return _refused(request, exc)
+    registrations = selectors.registrations_of(user, auction)
+    return render(
+        request,
+        "auctions/desk.html",
+        {"auction": auction, "registrations": registrations, "is_staff": is_centre_staff(user)},
+    )
+
+
+def _desk_act(request: HttpRequest, registration_id: int, action: Any, done: str) -> HttpResponse:
+    rows = Registration.objects.filter(pk=registration_id)
+    auction_id = rows.values_list("auction_id", flat=True).first()
+    if auction_id is None:
+        return _refused(request, NotFound("竞买申请不存在", "no such application"))
+    return _act(request, auction_id, action, done, to="auctions:desk")
+
+
+@login_required
+@require_POST
+def review(request: HttpRequest, registration_id: int) -> HttpResponse:
+    return _desk_act(
+        request,
+        registration_id,
+        lambda u: services.review(
+            user=u,
+            registration_id=registration_id,
+            accept=request.POST.get("accept") == "1",
+            note=request.POST.get("note", ""),
+            ip=_ip(request),
+        ),
+        _("审查结果已记录。"),
+    )
+
+
+@login_required
+@require_POST
+def confirm_deposit(request: HttpRequest, registration_id: int) -> HttpResponse:
+    return _desk_act(
+        request,
+        registration_id,
+        lambda u: services.confirm_deposit(
+            user=u,
+            registration_id=registration_id,
+            kind=request.POST.get("kind", ""),
+            amount=request.POST.get("amount", ""),
+            reference=request.POST.get("reference", ""),
+            ip=_ip(request),
+        ),
+        _("保证金已确认。"),
+    )

@@ -1,0 +1,77 @@
+"""The auction pages: the public list and hall show bidder numbers only; a bidder applies
+and bids from the page without JavaScript; the centre's desk names the applicants and is
+refused to everyone else."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+import pytest
+
+from ggzy.auctions.models import Auction, AuctionBid
+from tests.fixtures.tendering import World
+
+from .flow import announced, qualify, register
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_public_sees_numbers_never_names(world: World, client: Any, manual_clock: Any) -> None:
+    auction = announced(world)
+    registration = qualify(world, auction, world.bidders[0])
+    manual_clock.set(auction.starts_at)
+    bidder = world.bidders[0].client
+    page = bidder.get(f"/auctions/{auction.pk}/")
+    assert page.status_code == 200 and registration.bidder_no in page.content.decode()
+    form = bidder.post(
+        f"/auctions/{auction.pk}/bids/", {"amount": "10000000.00", "key": "form-key-1"}
+    )
+    assert form.status_code == 302
+    assert AuctionBid.objects.filter(auction=auction, key="form-key-1").exists()
+    listing = client.get("/auctions/").content.decode()
+    assert auction.code in listing and "¥10,000,000.00" in listing
+    public = client.get(f"/auctions/{auction.pk}/").content.decode()
+    assert registration.bidder_no in public
+    assert world.bidders[0].entity is not None
+    assert world.bidders[0].entity.name not in public
+    assert "12000000" not in public and "12,000,000" not in public  # the sealed reserve
+
+
+def test_a_bid_refused_on_the_form_says_why(world: World, manual_clock: Any) -> None:
+    auction = announced(world)
+    qualify(world, auction, world.bidders[0])
+    manual_clock.set(auction.starts_at + timedelta(minutes=1))
+    bidder = world.bidders[0].client
+    response = bidder.post(
+        f"/auctions/{auction.pk}/bids/", {"amount": "1.00", "key": "low-1"}, follow=True
+    )
+    assert "不低于" in response.content.decode()
+    assert not AuctionBid.objects.filter(auction=auction).exists()
+
+
+def test_applying_from_the_page_and_the_centre_desk(
+    world: World, verified_client: Any, manual_clock: Any
+) -> None:
+    auction = announced(world)
+    bidder = world.bidders[1]
+    bidder.client.post(f"/auctions/{auction.pk}/apply/", {"statement": "参加竞买"})
+    registration = auction.registrations.get()
+    assert bidder.client.get(f"/auctions/{auction.pk}/desk/").status_code == 403
+    staff = verified_client(world.centre_staff)
+    desk = staff.get(f"/auctions/{auction.pk}/desk/").content.decode()
+    assert bidder.entity is not None and bidder.entity.name in desk
+    staff.post(f"/auctions/applications/{registration.pk}/review/", {"accept": "1"})
+    staff.post(
+        f"/auctions/applications/{registration.pk}/deposit/",
+        {"kind": "transfer", "amount": "2000000.00", "reference": "DESK-1"},
+    )
+    registration.refresh_from_db()
+    assert registration.status == "qualified" and registration.bidder_no
+    assert staff.get("/auctions/applications/999999/review/").status_code == 405
+
+
+def test_a_draft_is_hidden_from_the_public(world: World, client: Any) -> None:
+    auction = register(world)
+    assert client.get(f"/auctions/{auction.pk}/").status_code == 404
+    assert Auction.objects.filter(pk=auction.pk).exists()
