@@ -35,7 +35,6 @@ from ggzy.accounts.otp import current_code, device_for
 from ggzy.awards.models import Letter
 from ggzy.core import seal
 from ggzy.core.scheduler import run_due
-from ggzy.core.selectors import verify_ledger
 from ggzy.experts.models import Invitation
 from ggzy.kernel import clock
 from ggzy.kernel.crypto import DevCA, get_suite, load_certificate
@@ -51,6 +50,7 @@ from .tender import (
     login,
     ok,
     publish_notice,
+    say_ledger,
     submit_bid,
 )
 
@@ -626,7 +626,4 @@ def full_tender(say: Print = print) -> bool:
         staff = staff_login(STAFF)
         for spec in (GP, WORKS):
             passed &= _tender(say, manual, Path(tmp), staff, spec)
-    report = verify_ledger()
-    verdict = "完整" if report.ok else f"发现问题：{report.problem}"
-    say(f"\n账本校验：{report.checked} 条记录，{verdict}")
-    return passed and report.ok
+    return say_ledger(say) and passed

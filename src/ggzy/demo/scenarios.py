@@ -14,6 +14,7 @@ from ggzy.experts.services import draw, pool
 from ggzy.experts.verification import verify_attempt
 from ggzy.kernel import clock
 
+from .auction import equity_bidding, land_listing
 from .full_tender import full_tender
 from .tender import tender_to_opening
 
@@ -106,4 +107,6 @@ SCENARIOS: dict[str, Callable[[Print], bool]] = {
     "expert-draw": expert_draw,
     "tender-to-opening": tender_to_opening,
     "full-tender": full_tender,
+    "land-listing": land_listing,
+    "equity-bidding": equity_bidding,
 }

@@ -301,6 +301,14 @@ def _tender(
     return hall["lot"]["status"] == "opened" and len(record["bids"]) == len(BIDDERS)
 
 
+def say_ledger(say: Print) -> bool:
+    """Verify the whole ledger and say so."""
+    report = verify_ledger()
+    verdict = "完整" if report.ok else f"发现问题：{report.problem}"
+    say(f"\n账本校验：{report.checked} 条记录，{verdict}")
+    return report.ok
+
+
 def tender_to_opening(say: Print = print) -> bool:
     """Run both tenders, then verify the whole ledger."""
     ok = True
@@ -339,7 +347,4 @@ def tender_to_opening(say: Print = print) -> bool:
                 "quality": "原厂正品，三年质保",
             },
         )
-    report = verify_ledger()
-    verdict = "完整" if report.ok else f"发现问题：{report.problem}"
-    say(f"\n账本校验：{report.checked} 条记录，{verdict}")
-    return ok and report.ok
+    return say_ledger(say) and ok

@@ -321,6 +321,11 @@ def seal_reserve(*, user: User, auction_id: int, amount: object, ip: str | None 
     return auction
 
 
+def sale_word(auction: Auction) -> str:
+    """出让 for land and mining rights granted by the state, 转让 for property changing hands."""
+    return "出让" if auction.trade.category in ("land", "mining") else "转让"
+
+
 def announcement_body(auction: Auction) -> str:
     trade = auction.trade
     method = Method(auction.method).label[0]
@@ -385,7 +390,7 @@ def announce(*, user: User, auction_id: int, ip: str | None = None) -> Auction:
     publish(
         auction,
         kind=Kind.TRANSFER,
-        title=f"{auction.title}{trade.name_zh}公告",
+        title=f"{auction.title}{sale_word(auction)}公告（{Method(auction.method).label[0]}）",
         body=announcement_body(auction),
         actor=user.actor,
     )
