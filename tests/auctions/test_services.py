@@ -8,10 +8,12 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from ggzy.auctions import engine, services
 from ggzy.auctions.models import Auction, AuctionBid, Declaration, Registration
-from ggzy.auctions.services.bidding import rules_of
+from ggzy.auctions.services.bidding import Order, place_bids, rules_of
 from ggzy.core import seal
 from ggzy.core.models import LedgerEntry
 from ggzy.disclosure.models import Kind, Publication
@@ -278,3 +280,62 @@ def test_the_history_replays_to_the_same_state(world: World, manual_clock: Any) 
     assert [b.ledger_seq for b in AuctionBid.objects.filter(auction=auction)] == [
         e.seq for e in bodies
     ]
+
+
+@settings(
+    max_examples=15,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(
+    batches=st.lists(
+        st.lists(
+            st.tuples(st.integers(0, 2), st.integers(0, 30), st.integers(0, 12)),
+            min_size=1,
+            max_size=6,
+        ),
+        min_size=1,
+        max_size=6,
+    ),
+    gaps=st.lists(st.integers(0, 400), min_size=6, max_size=6),
+)
+def test_any_batches_of_bids_equal_a_replay_of_the_ledger(
+    world: World, manual_clock: Any, batches: list[list[tuple[int, int, int]]], gaps: list[int]
+) -> None:
+    """Bids in random batches (group commits), with retries, reused keys, too-low amounts and
+    time passing into and out of the timed period: the row equals the ledger's replay."""
+    auction = announced(world, reserve=None, keyholders=[], reserve_threshold=None)
+    for party in world.bidders[:2]:
+        qualify(world, auction, party)
+    manual_clock.set(auction.free_ends_at - timedelta(seconds=600))
+    parties = world.bidders[:3]  # the third is not qualified
+    for batch, gap in zip(batches, gaps, strict=False):
+        orders = [
+            Order(parties[who].user, str(10_000_000 + steps * 100_000), f"k{key}")
+            for who, key, steps in batch
+        ]
+        results = place_bids(auction.pk, orders)
+        assert len(results) == len(orders)
+        manual_clock.advance(timedelta(seconds=gap))
+        services.advance(auction.pk)
+    auction.refresh_from_db()
+    bids = list(AuctionBid.objects.filter(auction=auction).order_by("seq"))
+    events = [
+        engine.Accepted(b.seq, engine.Bid(str(auction.pk), b.bidder_no, b.amount, b.key), b.at)
+        for b in bids
+    ]
+    qualified = Registration.objects.filter(auction=auction).values_list("bidder_no", flat=True)
+    state = engine.advance(engine.replay(rules_of(auction), qualified, events), clock.now())
+    assert (state.phase, state.price, state.leader, state.last_seq) == (
+        auction.phase,
+        auction.price,
+        auction.leader or None,
+        auction.last_seq,
+    )
+    if auction.phase != engine.Phase.CLOSED:
+        assert state.deadline == auction.deadline
+    entries = LedgerEntry.objects.filter(kind="auction.bid", subject=f"auction:{auction.code}")
+    assert [b.ledger_seq for b in bids] == list(
+        entries.order_by("seq").values_list("seq", flat=True)
+    )
+    assert len({b.key for b in bids}) == len(bids)

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
 import time
 from typing import Any
 
@@ -26,8 +27,12 @@ from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from ggzy.accounts.models import User
 from ggzy.kernel.errors import DomainError
 
-from . import hall, selectors, services
+from . import hall, selectors
+from .desk import desk
 from .models import Auction
+from .services.bidding import Order, Placed
+
+log = logging.getLogger("ggzy.auctions")
 
 COALESCE_SECONDS = 0.05
 RATE = 20.0  # frames per second a connection may send on average
@@ -54,9 +59,7 @@ def _full_state(auction_id: int) -> dict[str, Any]:
     return hall.full_state(Auction.objects.get(pk=auction_id))
 
 
-@database_sync_to_async
-def _bid(user: User, auction_id: int, amount: object, key: object) -> dict[str, Any]:
-    placed = services.place_bid(user=user, auction_id=auction_id, amount=amount, key=key)
+def _ack(placed: Placed) -> dict[str, Any]:
     return {
         "type": "ack",
         "key": placed.bid.key,
@@ -126,9 +129,17 @@ class AuctionHallConsumer(AsyncJsonWebsocketConsumer):
         if not self.user or not self.user.is_authenticated:
             return _error("unauthenticated", "请先登录", "log in to bid", key=key)
         try:
-            return await _bid(self.user, self.auction_id, content.get("amount"), key)
-        except DomainError as exc:
-            return {"type": "rejected", "key": key, **exc.as_dict()}
+            result = await desk(self.auction_id).submit(
+                Order(self.user, content.get("amount"), key, self.scope.get("client", [None])[0])
+            )
+        except Exception:
+            log.exception("bid on auction %s failed", self.auction_id)
+            return _error(
+                "unavailable", "系统繁忙，报价未受理，请重试", "not taken: try again", key=key
+            )
+        if isinstance(result, DomainError):
+            return {"type": "rejected", "key": key, **result.as_dict()}
+        return _ack(result)
 
     def _allowed(self) -> bool:
         now = time.monotonic()

@@ -10,6 +10,7 @@ counts once even across server processes.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -17,9 +18,8 @@ from django.db import transaction
 
 from ggzy.accounts.models import User
 from ggzy.core.services import record
-from ggzy.entities.selectors import entity_of
 from ggzy.kernel import clock
-from ggzy.kernel.errors import Conflict, InvalidInput, RuleViolation
+from ggzy.kernel.errors import Conflict, DomainError, InvalidInput, RuleViolation
 
 from .. import engine
 from ..engine import Accepted, Bid, Direction, Phase, Rules, State
@@ -68,23 +68,28 @@ def state_of(auction: Auction, qualified: frozenset[str] = frozenset()) -> State
     )
 
 
-def _bidder_no(user: User, auction: Auction) -> str:
-    entity = entity_of(user)
-    found = (
-        Registration.objects.filter(
-            auction=auction, entity=entity, status=Registration.Status.QUALIFIED
-        )
-        .values_list("bidder_no", flat=True)
-        .first()
-        if entity is not None
-        else None
+def _not_qualified() -> RuleViolation:
+    return RuleViolation(
+        "您未取得本项目的竞买资格（资格审查或保证金未确认）",
+        "you are not qualified to bid in this sale (review or deposit not confirmed)",
+        code="not_qualified",
     )
+
+
+def _bidder_numbers(auction: Auction, users: Sequence[User]) -> dict[int, str]:
+    """user id → bidder number, for the users qualified in this auction."""
+    rows = Registration.objects.filter(
+        auction=auction,
+        status=Registration.Status.QUALIFIED,
+        entity__users__user__in=[u.pk for u in users if u.is_authenticated],
+    ).values_list("entity__users__user", "bidder_no")
+    return dict(rows)
+
+
+def _bidder_no(user: User, auction: Auction) -> str:
+    found = _bidder_numbers(auction, [user]).get(user.pk)
     if not found:
-        raise RuleViolation(
-            "您未取得本项目的竞买资格（资格审查或保证金未确认）",
-            "you are not qualified to bid in this sale (review or deposit not confirmed)",
-            code="not_qualified",
-        )
+        raise _not_qualified()
     return found
 
 
@@ -132,51 +137,109 @@ def _check_key(key: object) -> str:
     return key
 
 
-@transaction.atomic
+@dataclass(frozen=True)
+class Order:
+    """A bid as it arrives: who, how much (yuan), and its idempotency key."""
+
+    user: User
+    amount: object
+    key: object
+    ip: str | None = None
+
+
+def place_bids(auction_id: int, orders: Sequence[Order]) -> list[Placed | DomainError]:
+    """Order bids in one transaction (group commit): each is checked by the engine at the
+    server's time of its turn under the auction's lock, accepted ones are written with
+    their ledger entries, and all are answered only after the one commit. A refused bid
+    does not affect the others."""
+    results: list[Placed | DomainError | None] = [None] * len(orders)
+    checked = []
+    for n, order in enumerate(orders):
+        try:
+            checked.append(
+                (n, order, _check_key(order.key), positive_fen(order.amount, "amount", "报价"))
+            )
+        except DomainError as exc:
+            results[n] = exc
+    try:
+        with transaction.atomic():
+            _order(auction_id, checked, results)
+    except DomainError as exc:  # the auction itself: every bid gets the reason
+        results = [r if isinstance(r, DomainError) else exc for r in results]
+    return [r for r in results if r is not None]
+
+
+def _order(
+    auction_id: int,
+    checked: list[tuple[int, Order, str, int]],
+    results: list[Placed | DomainError | None],
+) -> None:
+    auction = lock_auction(auction_id)
+    numbers = _bidder_numbers(auction, [order.user for _, order, _, _ in checked])
+    earlier = {
+        b.key: b
+        for b in AuctionBid.objects.filter(auction=auction, key__in=[k for _, _, k, _ in checked])
+    }
+    state = state_of(auction, frozenset(numbers.values()))
+    accepted: list[AuctionBid] = []
+    for n, order, key, value in checked:
+        try:
+            bidder_no = numbers.get(order.user.pk)
+            if bidder_no is None:
+                raise _not_qualified()
+            if key in earlier:
+                results[n] = _retry(earlier[key], bidder_no, value)
+                continue
+            now = clock.now()
+            _live(auction, now)
+            state, placed = engine.place(state, Bid(str(auction.pk), bidder_no, value, key), now)
+        except DomainError as exc:
+            results[n] = exc
+            continue
+        entry = record(
+            "auction.bid",
+            subject=f"auction:{auction.code}",
+            payload={"seq": placed.seq, "bidder_no": bidder_no, "amount": value, "key": key},
+            actor=bidder_actor(auction, bidder_no),
+            ip=order.ip,
+        )
+        bid = AuctionBid(
+            auction=auction,
+            seq=placed.seq,
+            bidder_no=bidder_no,
+            amount=value,
+            key=key,
+            at=now,
+            ledger_seq=entry.seq,
+        )
+        earlier[key] = bid
+        accepted.append(bid)
+        results[n] = Placed(bid, False)
+    if accepted:
+        AuctionBid.objects.bulk_create(accepted)
+        _save_state(auction, state)
+        changed(auction, accepted)
+
+
+def _retry(earlier: AuctionBid, bidder_no: str, value: int) -> Placed:
+    if (earlier.bidder_no, earlier.amount) != (bidder_no, value):
+        raise Conflict(
+            "该幂等键已用于另一报价",
+            "the idempotency key was used for another bid",
+            code="key_reused",
+        )
+    return Placed(earlier, True)
+
+
 def place_bid(
     *, user: User, auction_id: int, amount: object, key: object, ip: str | None = None
 ) -> Placed:
     """Order one bid (报价); ``amount`` in yuan. A retry with the same key and amount returns
     the bid accepted first; the same key with another amount is refused."""
-    key = _check_key(key)
-    value = positive_fen(amount, "amount", "报价")
-    auction = lock_auction(auction_id)
-    bidder_no = _bidder_no(user, auction)
-    earlier = AuctionBid.objects.filter(auction=auction, key=key).first()
-    if earlier is not None:
-        if (earlier.bidder_no, earlier.amount) != (bidder_no, value):
-            raise Conflict(
-                "该幂等键已用于另一报价",
-                "the idempotency key was used for another bid",
-                code="key_reused",
-            )
-        return Placed(earlier, True)
-    now = clock.now()
-    _live(auction, now)
-    state, accepted = engine.place(
-        state_of(auction, frozenset({bidder_no})),
-        Bid(str(auction.pk), bidder_no, value, key),
-        now,
-    )
-    entry = record(
-        "auction.bid",
-        subject=f"auction:{auction.code}",
-        payload={"seq": accepted.seq, "bidder_no": bidder_no, "amount": value, "key": key},
-        actor=bidder_actor(auction, bidder_no),
-        ip=ip,
-    )
-    bid = AuctionBid.objects.create(
-        auction=auction,
-        seq=accepted.seq,
-        bidder_no=bidder_no,
-        amount=value,
-        key=key,
-        at=now,
-        ledger_seq=entry.seq,
-    )
-    _save_state(auction, state)
-    changed(auction, [bid])
-    return Placed(bid, False)
+    (result,) = place_bids(auction_id, [Order(user, amount, key, ip)])
+    if isinstance(result, DomainError):
+        raise result
+    return result
 
 
 @transaction.atomic
