@@ -54,7 +54,6 @@ import random
 import resource
 import shutil
 import socket
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -72,6 +71,9 @@ from urllib.parse import quote
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
+sys.path.insert(0, str(ROOT / "bench"))
+
+from _measure import baseline_commits, pct  # noqa: E402
 
 BATCH = 5_000
 YEARS = 3
@@ -848,13 +850,6 @@ def load(args: argparse.Namespace, places: list[tuple[Place, float]]) -> LoadRep
 # --- timing helpers --------------------------------------------------------------------------
 
 
-def pct(values: list[float], q: int) -> float:
-    """The q-th percentile (q in 1..99) of seconds, in milliseconds."""
-    if len(values) == 1:
-        return values[0] * 1000
-    return statistics.quantiles(values, n=100, method="inclusive")[q - 1] * 1000
-
-
 def timed(call: Callable[[int], Any], k: int) -> tuple[list[float], Any]:
     """``call(i)`` for i in 0..k-1 after one warm-up call: the times and the last result."""
     result = call(k)
@@ -891,23 +886,6 @@ HEADER = f"  {pad('(milliseconds)', LABEL + 2)} {'p50':>8} {'p95':>8} {'max':>8}
 
 
 # --- baselines -------------------------------------------------------------------------------
-
-
-def baseline_commits(n: int) -> list[float]:
-    from django.db import connection, transaction
-
-    with connection.cursor() as cursor:
-        cursor.execute("DROP TABLE IF EXISTS bench_raw")
-        cursor.execute("CREATE TABLE bench_raw (id integer primary key, body text)")
-    times = []
-    for i in range(n):
-        start = time.perf_counter()
-        with transaction.atomic(), connection.cursor() as cursor:
-            cursor.execute("INSERT INTO bench_raw (id, body) VALUES (%s, %s)", [i, "x" * 200])
-        times.append(time.perf_counter() - start)
-    with connection.cursor() as cursor:
-        cursor.execute("DROP TABLE bench_raw")
-    return times
 
 
 def baseline_select(k: int, category: str | None) -> list[float]:

@@ -54,6 +54,9 @@ from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "src"))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from _measure import baseline_commits, pct
 
 SPECIALTIES_FILE = (
     Path(__file__).resolve().parent.parent / "src/ggzy/experts/data/specialties-2018.json"
@@ -432,13 +435,6 @@ class Phases:
             undo()
 
 
-def pct(values: list[float], q: int) -> float:
-    """The q-th percentile (q in 1..99), in milliseconds."""
-    if len(values) == 1:
-        return values[0] * 1000
-    return statistics.quantiles(values, n=100, method="inclusive")[q - 1] * 1000
-
-
 def summary(values: list[float]) -> tuple[float, float, float, float]:
     return (
         pct(values, 50),
@@ -449,22 +445,6 @@ def summary(values: list[float]) -> tuple[float, float, float, float]:
 
 
 # --- baselines -------------------------------------------------------------------------------
-
-
-def baseline_commits(n: int) -> list[float]:
-    from django.db import connection, transaction
-
-    with connection.cursor() as cursor:
-        cursor.execute("CREATE TABLE bench_raw (id integer primary key, body text)")
-    times = []
-    for i in range(n):
-        start = time.perf_counter()
-        with transaction.atomic(), connection.cursor() as cursor:
-            cursor.execute("INSERT INTO bench_raw (id, body) VALUES (%s, %s)", [i, "x" * 200])
-        times.append(time.perf_counter() - start)
-    with connection.cursor() as cursor:
-        cursor.execute("DROP TABLE bench_raw")
-    return times
 
 
 def baseline_candidate_sql(code: str, repeat: int) -> tuple[list[float], int]:

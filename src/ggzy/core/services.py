@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
@@ -23,6 +24,17 @@ def ledger_alg() -> str:
     return SUITE_HASH[settings.GGZY_CRYPTO_SUITE]
 
 
+@dataclass(frozen=True)
+class Pending:
+    """An entry to append: what ``record`` takes, for ``record_all``."""
+
+    kind: str
+    subject: str
+    payload: Mapping[str, Any]
+    actor: str = SYSTEM_ACTOR
+    ip: str | None = None
+
+
 def record(
     kind: str,
     *,
@@ -36,33 +48,50 @@ def record(
     Call it from a service function in the same ``transaction.atomic`` block as the data it
     witnesses: if the data is rolled back, so is the entry.
     """
-    body = chain.canonical_json(dict(payload))
+    (entry,) = record_all([Pending(kind, subject, payload, actor, ip)])
+    return entry
+
+
+def record_all(pending: Sequence[Pending]) -> list[LedgerEntry]:
+    """Append several entries in order under one lock of the head (a batch of bids), inside
+    the caller's transaction; each is chained to the one before exactly as ``record`` would."""
+    if not pending:
+        return []
     with transaction.atomic():
         head, _ = LedgerHead.objects.select_for_update().get_or_create(id=1)
         # Timestamps never run backwards along the chain, whatever the clock does.
         at = clock.now()
         if head.at is not None and at < head.at:
             at = head.at
-        seq = head.seq + 1
         alg = ledger_alg()
-        entry_content = chain.content(seq, chain.format_instant(at), kind, actor, subject, body)
-        digest = chain.chain_hash(alg, head.hash, entry_content)
-        entry = LedgerEntry(
-            seq=seq,
-            at=at,
-            kind=kind,
-            actor=actor,
-            subject=subject,
-            body=body,
-            alg=alg,
-            prev_hash=head.hash,
-            hash=digest,
-            ip=ip,
-        )
-        entry.save()
-        head.seq, head.hash, head.at = seq, digest, at
+        seq, previous = head.seq, head.hash
+        entries = []
+        for item in pending:
+            seq += 1
+            body = chain.canonical_json(dict(item.payload))
+            content = chain.content(
+                seq, chain.format_instant(at), item.kind, item.actor, item.subject, body
+            )
+            digest = chain.chain_hash(alg, previous, content)
+            entries.append(
+                LedgerEntry(
+                    seq=seq,
+                    at=at,
+                    kind=item.kind,
+                    actor=item.actor,
+                    subject=item.subject,
+                    body=body,
+                    alg=alg,
+                    prev_hash=previous,
+                    hash=digest,
+                    ip=item.ip,
+                )
+            )
+            previous = digest
+        LedgerEntry.objects.bulk_create(entries)
+        head.seq, head.hash, head.at = seq, previous, at
         head.save(update_fields=["seq", "hash", "at"])
-    return entry
+    return entries
 
 
 def receipt(entry: LedgerEntry) -> dict[str, Any]:

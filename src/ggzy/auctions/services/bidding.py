@@ -17,7 +17,7 @@ from datetime import datetime
 from django.db import transaction
 
 from ggzy.accounts.models import User
-from ggzy.core.services import record
+from ggzy.core.services import Pending, record, record_all
 from ggzy.kernel import clock
 from ggzy.kernel.errors import Conflict, DomainError, InvalidInput, RuleViolation
 
@@ -104,14 +104,22 @@ def _live(auction: Auction, now: datetime) -> None:
         )
 
 
+def _timed_started(auction: Auction, before: State, after: State) -> Pending | None:
+    """The ledger entry of a free period that turned timed, if it just did (the deadline
+    moved past the free period's end only if a timed period began)."""
+    if before.phase is not Phase.FREE or after.phase is Phase.FREE:
+        return None
+    if after.deadline is None or after.deadline <= auction.free_ends_at:
+        return None
+    return Pending(
+        "auction.timed_started",
+        f"auction:{auction.code}",
+        {"at": auction.free_ends_at, "price": before.price, "seq": before.last_seq},
+    )
+
+
 def _save_state(auction: Auction, state: State) -> None:
-    """Keep the row in step with the engine; a free period that turned timed is recorded."""
-    if auction.phase == Phase.FREE and state.phase is Phase.TIMED:
-        record(
-            "auction.timed_started",
-            subject=f"auction:{auction.code}",
-            payload={"at": auction.free_ends_at, "price": state.price, "seq": state.last_seq},
-        )
+    """Keep the row in step with the engine."""
     auction.phase = state.phase
     auction.deadline = state.deadline
     auction.price = state.price
@@ -182,6 +190,7 @@ def _order(
     }
     state = state_of(auction, frozenset(numbers.values()))
     accepted: list[AuctionBid] = []
+    entries: list[Pending] = []
     for n, order, key, value in checked:
         try:
             bidder_no = numbers.get(order.user.pk)
@@ -192,30 +201,32 @@ def _order(
                 continue
             now = clock.now()
             _live(auction, now)
+            before = state
             state, placed = engine.place(state, Bid(str(auction.pk), bidder_no, value, key), now)
         except DomainError as exc:
             results[n] = exc
             continue
-        entry = record(
-            "auction.bid",
-            subject=f"auction:{auction.code}",
-            payload={"seq": placed.seq, "bidder_no": bidder_no, "amount": value, "key": key},
-            actor=bidder_actor(auction, bidder_no),
-            ip=order.ip,
+        if (started := _timed_started(auction, before, state)) is not None:
+            entries.append(started)
+        entries.append(
+            Pending(
+                "auction.bid",
+                f"auction:{auction.code}",
+                {"seq": placed.seq, "bidder_no": bidder_no, "amount": value, "key": key},
+                actor=bidder_actor(auction, bidder_no),
+                ip=order.ip,
+            )
         )
         bid = AuctionBid(
-            auction=auction,
-            seq=placed.seq,
-            bidder_no=bidder_no,
-            amount=value,
-            key=key,
-            at=now,
-            ledger_seq=entry.seq,
+            auction=auction, seq=placed.seq, bidder_no=bidder_no, amount=value, key=key, at=now
         )
         earlier[key] = bid
         accepted.append(bid)
         results[n] = Placed(bid, False)
     if accepted:
+        bid_entries = [e for e in record_all(entries) if e.kind == "auction.bid"]
+        for bid, entry in zip(accepted, bid_entries, strict=True):
+            bid.ledger_seq = entry.seq
         AuctionBid.objects.bulk_create(accepted)
         _save_state(auction, state)
         changed(auction, accepted)
@@ -288,10 +299,12 @@ def advance(auction_id: int) -> Auction:
     now = clock.now()
     if auction.status != Auction.Status.ANNOUNCED:
         return auction
-    before = auction.phase
-    state = engine.advance(state_of(auction), now)
-    if state.phase == before:
+    before = state_of(auction)
+    state = engine.advance(before, now)
+    if state.phase == before.phase:
         return auction
+    if (started := _timed_started(auction, before, state)) is not None:
+        record_all([started])
     _save_state(auction, state)
     if state.phase is Phase.CLOSED:
         close(auction, state)
