@@ -339,3 +339,23 @@ def test_any_batches_of_bids_equal_a_replay_of_the_ledger(
         entries.order_by("seq").values_list("seq", flat=True)
     )
     assert len({b.key for b in bids}) == len(bids)
+
+
+def test_the_countdown_is_exact_to_the_millisecond(world: World, manual_clock: Any) -> None:
+    auction = announced(world, reserve=None, keyholders=[], reserve_threshold=None)
+    a, b = world.bidders[:2]
+    for party in (a, b):
+        qualify(world, auction, party)
+    manual_clock.set(auction.starts_at)
+    bid(a, auction, "10000000", "ms-1")
+    for party in (a, b):
+        services.declare(user=party.user, auction_id=auction.pk)
+    deadline = auction.free_ends_at + timedelta(seconds=300)
+    manual_clock.set(deadline - timedelta(milliseconds=1))
+    last = bid(b, auction, "10100000", "ms-2")  # one millisecond before: accepted, restarts
+    manual_clock.set(last.at + timedelta(seconds=300, milliseconds=1))
+    with pytest.raises(RuleViolation) as late:
+        bid(a, auction, "10200000", "ms-3")
+    assert late.value.code == "bidding_closed"
+    auction.refresh_from_db()
+    assert (auction.last_seq, auction.price) == (2, 1_010_000_000)

@@ -92,6 +92,7 @@ EXPECTED = {
     "land.listing_min_days": 10,
     "land.auction_calls_to_close": 3,
     "auctions.timed_period_seconds": 300,
+    "auctions.pre_emption_window_hours": 24,
     "mining.announcement_min_working_days": 20,
     "other.announcement_min_working_days": 10,
     "mining.auction_min_bidders": 3,

@@ -64,6 +64,7 @@ class AuctionOut(Schema):
     reserve: int | None
     final_price: int | None
     outcome: str
+    pre_emption_ends_at: datetime | None
 
     @staticmethod
     def resolve_has_reserve(obj: Auction) -> bool:
@@ -81,6 +82,11 @@ class ApplicationIn(Schema):
 class ReviewIn(Schema):
     accept: bool
     note: str = Field("", max_length=500)
+    pre_emption: bool = False
+
+
+class PreEmptionIn(Schema):
+    exercise: bool
 
 
 class DepositIn(Schema):
@@ -97,6 +103,7 @@ class RegistrationOut(Schema):
     review_note: str
     deposit_status: str
     bidder_no: str
+    pre_emption: bool
 
 
 class BidIn(Schema):
@@ -138,6 +145,7 @@ def _registration(user: User, registration: Registration) -> dict[str, Any]:
         "review_note": registration.review_note,
         "deposit_status": registration.deposit_status,
         "bidder_no": registration.bidder_no,
+        "pre_emption": registration.pre_emption,
     }
 
 
@@ -225,6 +233,7 @@ def review(request: HttpRequest, registration_id: int, payload: ReviewIn) -> dic
         registration_id=registration_id,
         accept=payload.accept,
         note=payload.note,
+        pre_emption=payload.pre_emption,
         ip=_ip(request),
     )
     return _registration(user, registration)
@@ -266,6 +275,14 @@ def bids(request: HttpRequest, auction_id: int, after: int = 0, limit: int = 500
 @router.post("/{int:auction_id}/declare", response=AuctionOut)
 def declare(request: HttpRequest, auction_id: int) -> Auction:
     return services.declare(user=_user(request), auction_id=auction_id, ip=_ip(request))
+
+
+@router.post("/{int:auction_id}/pre-emption", response=AuctionOut)
+def pre_emption(request: HttpRequest, auction_id: int, payload: PreEmptionIn) -> Auction:
+    """A holder of a pre-emption right buys at the final price, or declines."""
+    return services.answer_pre_emption(
+        user=_user(request), auction_id=auction_id, exercise=payload.exercise, ip=_ip(request)
+    )
 
 
 @router.get("/{int:auction_id}/reserve-envelope")

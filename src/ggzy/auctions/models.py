@@ -27,6 +27,7 @@ class Auction(models.Model):
         DRAFT = "draft", _("未公告")
         ANNOUNCED = "announced", _("已公告（挂牌/竞价）")
         CLOSED = "closed", _("竞价结束，待开启底价")
+        PRE_EMPTION = "pre_emption", _("优先购买权行使期")
         SOLD = "sold", _("已成交")
         FAILED = "failed", _("流拍/未成交")
 
@@ -87,7 +88,7 @@ class Auction(models.Model):
     last_seq = models.PositiveIntegerField(_("报价序号"), default=0)
 
     status = models.CharField(
-        _("状态"), max_length=10, choices=Status.choices, default=Status.DRAFT
+        _("状态"), max_length=12, choices=Status.choices, default=Status.DRAFT
     )
     winner = models.ForeignKey(
         "Registration",
@@ -100,6 +101,7 @@ class Auction(models.Model):
     final_price = models.BigIntegerField(_("成交价（分）"), null=True, blank=True)
     outcome = models.CharField(_("结果说明"), max_length=200, blank=True)
     closed_at = models.DateTimeField(_("竞价结束时间"), null=True, blank=True)
+    pre_emption_ends_at = models.DateTimeField(_("优先购买权行使截止时间"), null=True, blank=True)
     settled_at = models.DateTimeField(_("结果确定时间"), null=True, blank=True)
     confirmation_file = models.CharField(_("成交确认书文件"), max_length=300, blank=True)
     confirmation_digest = models.CharField(_("成交确认书SHA-256"), max_length=64, blank=True)
@@ -110,7 +112,10 @@ class Auction(models.Model):
         ordering = ["-created_at", "-id"]
         verbose_name = _("竞价项目")
         verbose_name_plural = _("竞价项目")
-        indexes = [models.Index(fields=["status", "deadline"])]
+        indexes = [
+            models.Index(fields=["status", "deadline"]),
+            models.Index(fields=["status", "pre_emption_ends_at"]),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(start_price__gt=0) & Q(increment__gt=0) & Q(deposit__gte=0),
@@ -171,6 +176,13 @@ class Registration(models.Model):
         _("保证金状态"), max_length=10, choices=DepositStatus.choices, blank=True
     )
     bidder_no = models.CharField(_("竞买号"), max_length=12, blank=True)
+    pre_emption = models.BooleanField(_("享有优先购买权"), default=False)
+    pre_emption_answer = models.CharField(
+        _("优先购买权行使情况"),
+        max_length=10,
+        choices=[("exercised", _("行使")), ("declined", _("放弃"))],
+        blank=True,
+    )
 
     class Meta:
         ordering = ["auction_id", "applied_at", "id"]

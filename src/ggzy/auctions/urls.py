@@ -10,6 +10,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("<int:auction_id>/declare/", views.declare, name="declare"),
     path("<int:auction_id>/apply/", views.apply, name="apply"),
     path("<int:auction_id>/reserve/", views.seal_reserve, name="reserve"),
+    path("<int:auction_id>/pre-emption/", views.pre_emption, name="pre-emption"),
     path("<int:auction_id>/announce/", views.announce, name="announce"),
     path("<int:auction_id>/desk/", views.desk, name="desk"),
     path("applications/<int:registration_id>/review/", views.review, name="review"),

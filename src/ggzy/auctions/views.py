@@ -87,6 +87,11 @@ def _hall_context(request: HttpRequest, auction: Auction) -> dict[str, Any]:
         "next_yuan": from_fen(live["minimum_next"]) if live["minimum_next"] else "",
         "key": secrets.token_urlsafe(12),
         "winner": auction.winner if auction.status == Auction.Status.SOLD else None,
+        "may_pre_empt": own is not None
+        and own.pre_emption
+        and not own.pre_emption_answer
+        and auction.status == Auction.Status.PRE_EMPTION
+        and own.pk != auction.winner_id,
     }
 
 
@@ -157,6 +162,20 @@ def apply(request: HttpRequest, auction_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
+def pre_emption(request: HttpRequest, auction_id: int) -> HttpResponse:
+    exercise = request.POST.get("exercise") == "1"
+    return _act(
+        request,
+        auction_id,
+        lambda u: services.answer_pre_emption(
+            user=u, auction_id=auction_id, exercise=exercise, ip=_ip(request)
+        ),
+        _("已行使优先购买权。") if exercise else _("已放弃优先购买权。"),
+    )
+
+
+@login_required
+@require_POST
 def seal_reserve(request: HttpRequest, auction_id: int) -> HttpResponse:
     return _act(
         request,
@@ -193,7 +212,12 @@ def desk(request: HttpRequest, auction_id: int) -> HttpResponse:
     return render(
         request,
         "auctions/desk.html",
-        {"auction": auction, "registrations": registrations, "is_staff": is_centre_staff(user)},
+        {
+            "auction": auction,
+            "registrations": registrations,
+            "is_staff": is_centre_staff(user),
+            "pre_emption": auction.trade.pre_emption,
+        },
     )
 
 
@@ -216,6 +240,7 @@ def review(request: HttpRequest, registration_id: int) -> HttpResponse:
             registration_id=registration_id,
             accept=request.POST.get("accept") == "1",
             note=request.POST.get("note", ""),
+            pre_emption=request.POST.get("pre_emption") == "1",
             ip=_ip(request),
         ),
         _("审查结果已记录。"),

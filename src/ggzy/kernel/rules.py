@@ -474,6 +474,10 @@ _define("auctions.timed_period_seconds", 300, "seconds", ONLINE_PRACTICE.art(),
         "网上挂牌、网络竞价的限时竞价期时长，期间任何有效报价重新计时（可配置）",
         "Length of the timed bidding period of online listings and auctions; every valid bid "
         "restarts it (configurable)", "S", configurable=True)
+_define("auctions.pre_emption_window_hours", 24, "hours", PLATFORM.art(),
+        "竞价结束后，享有优先购买权的竞买人表示是否以最终报价行使优先购买权的时限（平台配置）",
+        "After bidding, how long a holder of a pre-emption right has to say whether it buys "
+        "at the final price (platform configuration)", "C", configurable=True)
 _define("mining.announcement_min_working_days", 20, "working_days", MINING.art(),
         "矿业权出让公告期不得少于此工作日数",
         "Mining rights sales are announced at least this many working days ahead", "S")

@@ -2,6 +2,7 @@
 entry in the same transaction."""
 
 from .bidding import advance, advance_due, declare, place_bid
+from .pre_emption import answer as answer_pre_emption
 from .registration import apply, confirm_deposit, review
 from .results import envelope_parts, submit_reserve_share
 from .setup import announce, register_auction, seal_reserve
@@ -10,6 +11,7 @@ __all__ = [
     "advance",
     "advance_due",
     "announce",
+    "answer_pre_emption",
     "apply",
     "confirm_deposit",
     "declare",

@@ -121,9 +121,16 @@ def _qualify_if_ready(registration: Registration, user: User, ip: str | None) ->
 
 @transaction.atomic
 def review(
-    *, user: User, registration_id: int, accept: bool, note: str = "", ip: str | None = None
+    *,
+    user: User,
+    registration_id: int,
+    accept: bool,
+    note: str = "",
+    pre_emption: bool = False,
+    ip: str | None = None,
 ) -> Registration:
-    """The centre reviews an application (资格审查)."""
+    """The centre reviews an application (资格审查), and records a pre-emption right
+    (优先购买权, e.g. an existing shareholder's) where the trade type has one."""
     require_staff(user)
     registration = _lock_registration(registration_id)
     if registration.status != Registration.Status.APPLIED:
@@ -137,15 +144,24 @@ def review(
         label_en="review note (a rejection needs a reason)",
     )
     registration.status = Registration.Status.ACCEPTED if accept else Registration.Status.REJECTED
+    if pre_emption and not (accept and registration.auction.trade.pre_emption):
+        raise InvalidInput(
+            "本交易品种不设优先购买权，或申请未通过",
+            "this trade type has no pre-emption right, or the application was rejected",
+            code="no_pre_emption",
+            field="pre_emption",
+        )
     registration.review_note = note
     registration.reviewed_at = clock.now()
-    registration.save(update_fields=["status", "review_note", "reviewed_at"])
+    registration.pre_emption = pre_emption
+    registration.save(update_fields=["status", "review_note", "reviewed_at", "pre_emption"])
     record(
         "auction.reviewed",
         subject=f"auction:{registration.auction.code}",
         payload={
             "applicant": applicant_ref(registration.auction, registration.entity),
             "accepted": accept,
+            "pre_emption": pre_emption,
         },
         actor=user.actor,
         ip=ip,

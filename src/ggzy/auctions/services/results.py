@@ -9,6 +9,7 @@ import binascii
 import hashlib
 import io
 import json
+from datetime import timedelta
 
 from django.db import transaction
 
@@ -165,26 +166,53 @@ def _too_few_bidders(auction: Auction) -> str | None:
 
 
 def settle(auction: Auction, state: State, *, reserve: int | None, actor: str) -> None:
-    """Decide the outcome, move the deposits, issue the confirmation and publish."""
+    """Decide the outcome. A winner by bidding faces the holders of a pre-emption right
+    (优先购买权) first, where there are any; otherwise the sale is final at once."""
     outcome = engine.result(state, reserve)
-    winner = None
-    failed_reason = _too_few_bidders(auction) or (outcome.reason if outcome.failed else "")
-    now = clock.now()
-    auction.settled_at = now
-    auction.outcome = failed_reason
+    reason = _too_few_bidders(auction) or (outcome.reason if outcome.failed else "")
+    if reason:
+        finalise(auction, None, reason, actor)
+        return
+    leader = auction.registrations.select_related("entity").get(bidder_no=outcome.winner)
+    auction.winner, auction.final_price = leader, outcome.price
+    holders = list(
+        auction.registrations.filter(
+            status=Registration.Status.QUALIFIED, pre_emption=True
+        ).exclude(pk=leader.pk)
+    )
+    if not holders:
+        finalise(auction, leader, "", actor)
+        return
+    hours = rules.int_value("auctions.pre_emption_window_hours")
+    auction.status = Auction.Status.PRE_EMPTION
+    auction.pre_emption_ends_at = clock.now() + timedelta(hours=hours)
+    auction.save(update_fields=["status", "winner", "final_price", "pre_emption_ends_at"])
+    record(
+        "auction.pre_emption_opened",
+        subject=f"auction:{auction.code}",
+        payload={
+            "bidder_no": leader.bidder_no,
+            "price": outcome.price,
+            "holders": sorted(h.bidder_no for h in holders),
+            "ends_at": auction.pre_emption_ends_at,
+        },
+        actor=actor,
+    )
+
+
+def finalise(auction: Auction, winner: Registration | None, reason: str, actor: str) -> None:
+    """The sale is final: move the deposits, issue the confirmation and publish."""
+    auction.settled_at = clock.now()
+    auction.outcome = reason
+    auction.winner = winner
     held = auction.registrations.filter(deposit_status=Registration.DepositStatus.HELD)
-    if not failed_reason:
-        winner = auction.registrations.select_related("entity").get(bidder_no=outcome.winner)
-        auction.status, auction.winner, auction.final_price = (
-            Auction.Status.SOLD,
-            winner,
-            outcome.price,
-        )
+    if winner is not None:
+        auction.status = Auction.Status.SOLD
         winner.deposit_status = Registration.DepositStatus.TO_PRICE
         winner.save(update_fields=["deposit_status"])
         held = held.exclude(pk=winner.pk)
     else:
-        auction.status = Auction.Status.FAILED
+        auction.status, auction.final_price = Auction.Status.FAILED, None
     refunds = held.update(deposit_status=Registration.DepositStatus.REFUND_DUE)
     if winner is not None:
         auction.confirmation_file, auction.confirmation_digest = confirmation.issue(auction, winner)
@@ -207,8 +235,8 @@ def settle(auction: Auction, state: State, *, reserve: int | None, actor: str) -
             "bidder_no": winner.bidder_no if winner else None,
             "winner": winner.entity.uscc if winner else None,
             "price": auction.final_price,
-            "reserve": reserve,
-            "reason": failed_reason or None,
+            "reserve": auction.reserve,
+            "reason": reason or None,
             "confirmation_sha256": auction.confirmation_digest or None,
             "refunds_due": refunds,
         },
