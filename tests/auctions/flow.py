@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import base64
 from datetime import timedelta
 from typing import Any
 
 from ggzy.auctions import services
 from ggzy.auctions.models import Auction, Registration
+from ggzy.auctions.sealed_bid import keyholder_shares
 from ggzy.kernel import clock
-from ggzy.tendering.bidfile import escrow_share
 from tests.fixtures.tendering import Party, World
 
 
@@ -32,7 +31,7 @@ def register(world: World, **overrides: Any) -> Auction:
         "free_ends_at": starts + timedelta(days=10),
         "timed_seconds": 300,
         "keyholders": [h.pk for h, _ in world.keyholders],
-        "reserve_threshold": 2,
+        "escrow_threshold": 2,
     }
     data.update(overrides)
     return services.register_auction(user=world.centre_staff, data=data)
@@ -58,12 +57,10 @@ def qualify(world: World, auction: Auction, party: Party) -> Registration:
 
 
 def open_reserve(world: World, auction: Auction, holders: int = 2) -> Auction:
+    """``holders`` keyholders hand in their shares of every sealed envelope."""
     parts = services.envelope_parts(auction)
-    header, signature = base64.b64decode(parts["header"]), base64.b64decode(parts["signature"])
     for holder, key in world.keyholders[:holders]:
-        share = escrow_share(header, signature, key)
-        services.submit_reserve_share(
-            user=holder.user, auction_id=auction.pk, share=base64.b64encode(share).decode()
-        )
+        shares = keyholder_shares(parts, key)
+        services.submit_shares(user=holder.user, auction_id=auction.pk, shares=shares)
     auction.refresh_from_db()
     return auction

@@ -5,17 +5,16 @@ bad input answered with a reason, never a 500."""
 
 from __future__ import annotations
 
-import base64
 from datetime import datetime, timedelta
 from typing import Any
 
 import pytest
 
+from ggzy.auctions.sealed_bid import keyholder_shares
 from ggzy.core import seal
 from ggzy.core.scheduler import run_due
 from ggzy.core.selectors import verify_ledger
 from ggzy.kernel import clock
-from ggzy.tendering.bidfile import escrow_share
 from tests.fixtures.tendering import World
 from tests.tendering.flow import ok
 
@@ -49,7 +48,7 @@ def _entry(world: World, staff: Any, **overrides: Any) -> dict[str, Any]:
         "free_ends_at": (starts + timedelta(days=10)).isoformat(),
         "timed_seconds": 60,
         "keyholders": [h.pk for h, _ in world.keyholders],
-        "reserve_threshold": 2,
+        "escrow_threshold": 2,
     } | overrides
     return _json(staff, API, body)  # type: ignore[no-any-return]
 
@@ -112,11 +111,11 @@ def test_a_land_listing_end_to_end_through_the_api(
     assert closed["status"] == "closed" and closed["reserve"] is None
 
     keyholder = verified_client(world.keyholders[1][0].user)
-    parts = ok(keyholder.get(f"{API}/{aid}/reserve-envelope"))
-    header, signature = base64.b64decode(parts["header"]), base64.b64decode(parts["signature"])
+    parts = ok(keyholder.get(f"{API}/{aid}/envelopes"))
+    assert [p["envelope"] for p in parts] == ["reserve"]
     for holder, key in world.keyholders[1:]:
-        share = base64.b64encode(escrow_share(header, signature, key)).decode()
-        ok(_json(verified_client(holder.user), f"{API}/{aid}/reserve-shares", {"share": share}))
+        shares = keyholder_shares(parts, key)
+        ok(_json(verified_client(holder.user), f"{API}/{aid}/shares", {"shares": shares}))
     sold = ok(world.agent.client.get(f"{API}/{aid}/details"))
     assert sold["status"] == "sold"
     assert (sold["final_price"], sold["reserve"]) == (515_000_000, 508_000_000)
@@ -135,7 +134,7 @@ def test_bad_input_gets_a_reason_and_leaves_the_auction_as_it_was(
     assert _entry(world, staff, trade_type="moon").json()["code"] == "unknown_trade_type"
     assert _entry(world, staff, starts_at="tomorrow").status_code == 422
     assert _json(world.bidders[0].client, API, {}).status_code in (403, 422)
-    aid = ok(_entry(world, staff, keyholders=[], reserve_threshold=None), 201)["id"]
+    aid = ok(_entry(world, staff, keyholders=[], escrow_threshold=None), 201)["id"]
     ok(_json(staff, f"{API}/{aid}/announce"))
     reg = ok(_json(world.bidders[0].client, f"{API}/{aid}/applications"), 201)
     ok(_json(staff, f"{API}/applications/{reg['id']}/review", {"accept": True}))

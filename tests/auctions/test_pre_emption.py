@@ -31,7 +31,7 @@ def _equity(world: World, manual_clock: Any) -> tuple[Auction, Registration, Reg
         trade_type="equity_transfer",
         method="online",
         keyholders=[],
-        reserve_threshold=None,
+        escrow_threshold=None,
         starts_at=starts,
         free_ends_at=starts + timedelta(days=1),
         timed_seconds=60,

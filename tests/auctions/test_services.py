@@ -194,7 +194,7 @@ def test_a_listing_goes_to_timed_bidding_and_every_bid_restarts_the_countdown(
     assert auction.status == Auction.Status.CLOSED
     assert auction.closed_at == restarted.at + timedelta(seconds=300)
     with pytest.raises(Forbidden):
-        services.submit_reserve_share(user=c.user, auction_id=auction.pk, share="AAAA")
+        services.submit_shares(user=c.user, auction_id=auction.pk, shares={"reserve": "AAAA"})
     auction = open_reserve(world, auction)
     assert (auction.status, auction.final_price) == (Auction.Status.SOLD, 1_020_000_000)
     assert auction.winner is not None and auction.winner.bidder_no == regs[0].bidder_no
@@ -304,7 +304,7 @@ def test_any_batches_of_bids_equal_a_replay_of_the_ledger(
 ) -> None:
     """Bids in random batches (group commits), with retries, reused keys, too-low amounts and
     time passing into and out of the timed period: the row equals the ledger's replay."""
-    auction = announced(world, reserve=None, keyholders=[], reserve_threshold=None)
+    auction = announced(world, reserve=None, keyholders=[], escrow_threshold=None)
     for party in world.bidders[:2]:
         qualify(world, auction, party)
     manual_clock.set(auction.free_ends_at - timedelta(seconds=600))
@@ -342,7 +342,7 @@ def test_any_batches_of_bids_equal_a_replay_of_the_ledger(
 
 
 def test_the_countdown_is_exact_to_the_millisecond(world: World, manual_clock: Any) -> None:
-    auction = announced(world, reserve=None, keyholders=[], reserve_threshold=None)
+    auction = announced(world, reserve=None, keyholders=[], escrow_threshold=None)
     a, b = world.bidders[:2]
     for party in (a, b):
         qualify(world, auction, party)

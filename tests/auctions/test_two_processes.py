@@ -169,7 +169,7 @@ def test_two_processes_give_every_client_the_same_order(
         world,
         reserve=None,
         keyholders=[],
-        reserve_threshold=None,
+        escrow_threshold=None,
         increment="100000.00",
         starts_at=real_now - timedelta(minutes=1),
         free_ends_at=real_now + timedelta(days=11),

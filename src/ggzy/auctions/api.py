@@ -4,15 +4,19 @@ whole fen, as in the ledger. Domain errors are mapped in ``ggzy.api``."""
 
 from __future__ import annotations
 
+import base64
+import binascii
 from datetime import datetime
 from typing import Any
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from ninja import Router, Schema, Status
 from pydantic import Field
 
 from ggzy.accounts.models import User
 from ggzy.kernel import rules
+from ggzy.kernel.errors import InvalidInput
 
 from . import hall, selectors, services
 from .models import Auction, Registration
@@ -39,7 +43,8 @@ class AuctionIn(Schema):
     free_ends_at: datetime
     timed_seconds: int | None = None
     keyholders: list[int] = []
-    reserve_threshold: int | None = None
+    escrow_threshold: int | None = None
+    has_reserve: bool | None = None
 
 
 class AuctionOut(Schema):
@@ -57,6 +62,7 @@ class AuctionOut(Schema):
     increment: int
     deposit: int
     has_reserve: bool
+    escrow_threshold: int
     announce_at: datetime | None
     starts_at: datetime
     free_ends_at: datetime
@@ -65,10 +71,6 @@ class AuctionOut(Schema):
     final_price: int | None
     outcome: str
     pre_emption_ends_at: datetime | None
-
-    @staticmethod
-    def resolve_has_reserve(obj: Auction) -> bool:
-        return bool(obj.reserve_threshold)
 
 
 class AmountIn(Schema):
@@ -123,8 +125,19 @@ class PlacedOut(BidOut):
     repeated: bool
 
 
-class ShareIn(Schema):
-    share: str = Field(max_length=4096)
+class SharesIn(Schema):
+    shares: dict[str, str]
+
+
+class SealedIn(Schema):
+    envelope: str = Field(max_length=100_000)
+
+
+class SealedOut(Schema):
+    bidder_no: str
+    envelope_sha256: str
+    submitted_at: datetime
+    ledger_seq: int
 
 
 def _user(request: HttpRequest) -> User:
@@ -285,18 +298,60 @@ def pre_emption(request: HttpRequest, auction_id: int, payload: PreEmptionIn) ->
     )
 
 
-@router.get("/{int:auction_id}/reserve-envelope")
-def reserve_envelope(request: HttpRequest, auction_id: int) -> dict[str, str]:
-    """The sealed reserve's signed header: a keyholder unwraps its share on its own machine
-    (``ggzy bid escrow-share``) and hands it in after the close."""
+@router.get("/{int:auction_id}/envelopes")
+def sealed_envelopes(request: HttpRequest, auction_id: int) -> list[dict[str, str]]:
+    """The sealed envelopes' signed headers (the reserve, each sealed bid): a keyholder
+    unwraps its shares on its own machine (``ggzy bid escrow-share``) after the close."""
     auction = selectors.get_auction(_user(request), auction_id)
     return services.envelope_parts(auction)
 
 
-@router.post("/{int:auction_id}/reserve-shares", response=AuctionOut)
-def reserve_share(request: HttpRequest, auction_id: int, payload: ShareIn) -> Auction:
-    return services.submit_reserve_share(
-        user=_user(request), auction_id=auction_id, share=payload.share, ip=_ip(request)
+@router.post("/{int:auction_id}/shares", response=AuctionOut)
+def hand_in_shares(request: HttpRequest, auction_id: int, payload: SharesIn) -> Auction:
+    """A keyholder's shares, one per envelope (``{"shares": {"reserve": "…", "bid-7": …}}``)."""
+    return services.submit_shares(
+        user=_user(request), auction_id=auction_id, shares=payload.shares, ip=_ip(request)
+    )
+
+
+@router.get("/{int:auction_id}/sealing")
+def sealing(request: HttpRequest, auction_id: int) -> dict[str, Any]:
+    """What a bidder needs to seal a single sealed bid on its own machine."""
+    user = _user(request)
+    auction = selectors.get_auction(user, auction_id)
+    own = selectors.own_registration(user, auction)
+    return {
+        "auction": auction.code,
+        "bidder_no": own.bidder_no if own else None,
+        "suite": settings.GGZY_CRYPTO_SUITE,
+        "threshold": auction.escrow_threshold,
+        "keyholders": [h.public_pem for h in auction.keyholders.order_by("pk")],
+        "deadline": auction.free_ends_at,
+    }
+
+
+@router.post("/{int:auction_id}/sealed-bids", response={201: SealedOut})
+def hand_in_sealed_bid(
+    request: HttpRequest, auction_id: int, payload: SealedIn
+) -> Status[dict[str, Any]]:
+    """A single sealed bid: the envelope from ``sealed_bid.seal_offer``, base64."""
+    try:
+        container = base64.b64decode(payload.envelope, validate=True)
+    except (binascii.Error, ValueError):
+        raise InvalidInput(
+            "envelope 不是有效的 base64", "envelope is not valid base64", field="envelope"
+        ) from None
+    bid = services.submit_sealed_bid(
+        user=_user(request), auction_id=auction_id, container=container, ip=_ip(request)
+    )
+    return Status(
+        201,
+        {
+            "bidder_no": bid.bidder_no,
+            "envelope_sha256": bid.envelope_sha256,
+            "submitted_at": bid.submitted_at,
+            "ledger_seq": bid.ledger_seq,
+        },
     )
 
 

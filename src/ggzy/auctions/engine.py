@@ -258,3 +258,25 @@ def result(state: State, reserve: int | None) -> Result:
     if reserve is not None and _after(reserve, state.price, state.rules):
         return Result(None, state.price, True, "未达到底价 / reserve not reached")
     return Result(state.leader, state.price, False, "")
+
+
+@dataclass(frozen=True)
+class Offer:
+    """A single sealed bid (一次报价) as opened after the close."""
+
+    bidder: str
+    amount: int
+    at: datetime  # when it was handed in; the earlier of equal offers wins
+
+
+def sealed_result(rules: Rules, offers: Iterable[Offer], reserve: int | None) -> Result:
+    """The outcome of single sealed bids: the best offer at or beyond the starting price
+    wins, the earliest of equal offers first, unless the reserve is not reached."""
+    valid = [o for o in offers if not _after(rules.start_price, o.amount, rules)]
+    if not valid:
+        return Result(None, None, True, "无有效报价 / no valid bids")
+    sign = -1 if rules.direction is Direction.FORWARD else 1
+    best = min(valid, key=lambda o: (sign * o.amount, o.at))
+    if reserve is not None and _after(reserve, best.amount, rules):
+        return Result(None, best.amount, True, "未达到底价 / reserve not reached")
+    return Result(best.bidder, best.amount, False, "")

@@ -64,9 +64,11 @@ class Auction(models.Model):
     timed_seconds = models.PositiveIntegerField(_("限时竞价时长（秒）"), null=True, blank=True)
     timed_min_bidders = models.PositiveSmallIntegerField(_("进入限时竞价的最少竞买人数"), default=0)
 
-    # The reserve price (底价): sealed to the keyholders, opened only after the close.
-    keyholders = models.ManyToManyField(Keyholder, verbose_name=_("底价密钥托管方"), blank=True)
-    reserve_threshold = models.PositiveSmallIntegerField(_("开启底价所需托管方数"), default=0)
+    # Sealed to the keyholders, k of n needed to open: the reserve price (底价) and, for a
+    # single sealed bid (一次报价), every bid; opened only after the close.
+    keyholders = models.ManyToManyField(Keyholder, verbose_name=_("密钥托管方"), blank=True)
+    escrow_threshold = models.PositiveSmallIntegerField(_("开启密封文件所需托管方数"), default=0)
+    has_reserve = models.BooleanField(_("设有底价"), default=False)
     reserve_envelope = models.BinaryField(_("密封底价"), null=True, blank=True)
     reserve_sealed_at = models.DateTimeField(_("底价密封时间"), null=True, blank=True)
     reserve = models.BigIntegerField(_("底价（分，竞价结束后开启）"), null=True, blank=True)
@@ -253,8 +255,42 @@ class Declaration(AppendOnlyModel):
         return f"{self.auction_id} {self.bidder_no}"
 
 
-class ReserveShare(models.Model):
-    """A keyholder's share of the reserve price's key, handed in after the close."""
+class SealedBid(models.Model):
+    """A single sealed bid (一次报价): an envelope the bidder sealed on its own machine to the
+    auction's keyholders, opened with the reserve after the close. A bidder may replace its
+    bid before the deadline; the ledger keeps every submission's digest."""
+
+    auction = models.ForeignKey(
+        Auction, verbose_name=_("竞价项目"), on_delete=models.PROTECT, related_name="sealed_bids"
+    )
+    bidder_no = models.CharField(_("竞买号"), max_length=12)
+    container = models.BinaryField(_("密封报价"))
+    envelope_sha256 = models.CharField(_("信封SHA-256"), max_length=64)
+    signer_public_pem = models.TextField(_("签名公钥（PEM）"))
+    submitted_at = models.DateTimeField(_("递交时间"))
+    ledger_seq = models.BigIntegerField(_("账本序号"))
+    amount = models.BigIntegerField(_("报价（分，开启后）"), null=True, blank=True)
+    invalid_reason = models.CharField(_("无效原因"), max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["auction_id", "submitted_at", "id"]
+        verbose_name = _("密封报价")
+        verbose_name_plural = _("密封报价")
+        constraints = [
+            models.UniqueConstraint(fields=["auction", "bidder_no"], name="sealed_bid_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.auction_id} / {self.bidder_no}"
+
+    @property
+    def envelope(self) -> str:
+        return f"bid-{self.pk}"
+
+
+class EnvelopeShare(models.Model):
+    """A keyholder's share of one sealed envelope's key (the reserve, or a sealed bid),
+    handed in after the close."""
 
     auction = models.ForeignKey(
         Auction, verbose_name=_("竞价项目"), on_delete=models.PROTECT, related_name="shares"
@@ -262,15 +298,18 @@ class ReserveShare(models.Model):
     keyholder = models.ForeignKey(
         Keyholder, verbose_name=_("托管方"), on_delete=models.PROTECT, related_name="+"
     )
+    envelope = models.CharField(_("信封"), max_length=24)  # "reserve" or "bid-<id>"
     share = models.BinaryField(_("份额"))
     at = models.DateTimeField(_("提交时间"))
 
     class Meta:
-        verbose_name = _("底价密钥份额")
-        verbose_name_plural = _("底价密钥份额")
+        verbose_name = _("密钥份额")
+        verbose_name_plural = _("密钥份额")
         constraints = [
-            models.UniqueConstraint(fields=["auction", "keyholder"], name="reserve_share_once")
+            models.UniqueConstraint(
+                fields=["auction", "keyholder", "envelope"], name="envelope_share_once"
+            )
         ]
 
     def __str__(self) -> str:
-        return f"{self.auction_id} / {self.keyholder_id}"
+        return f"{self.auction_id} / {self.envelope} / {self.keyholder_id}"

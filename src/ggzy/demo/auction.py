@@ -11,7 +11,6 @@ them hand in their shares after the close, exactly as ``ggzy bid escrow-share`` 
 
 from __future__ import annotations
 
-import base64
 import random
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -26,6 +25,7 @@ from django_otp import DEVICE_ID_SESSION_KEY
 from ggzy.accounts.models import Organisation, Region, User
 from ggzy.accounts.otp import device_for
 from ggzy.auctions.models import Auction
+from ggzy.auctions.sealed_bid import keyholder_shares
 from ggzy.core import seal
 from ggzy.core.scheduler import run_due
 from ggzy.disclosure.models import Publication
@@ -33,7 +33,6 @@ from ggzy.entities.models import MarketEntity
 from ggzy.kernel import clock
 from ggzy.kernel.crypto import get_suite
 from ggzy.kernel.money import format_cny, from_fen
-from ggzy.tendering.bidfile import escrow_share
 from ggzy.tendering.models import Keyholder
 
 from .tender import login, ok, say_ledger
@@ -137,7 +136,7 @@ def _enter(say: Print, sale: Sale, holders: list[Keyholder]) -> dict[str, Any]:
         "free_ends_at": (starts + timedelta(days=sale.free_days)).isoformat(),
     }
     if sale.reserve is not None:
-        body |= {"keyholders": [h.pk for h in holders], "reserve_threshold": 2}
+        body |= {"keyholders": [h.pk for h in holders], "escrow_threshold": 2}
     auction = _post("demo_centre", API, body, 201)
     say(
         f"进场登记 {auction['code']}：{sale.title}（{auction['trade_type']} / {auction['method']}）"
@@ -231,12 +230,10 @@ def _timed_period(
 
 
 def _open_reserve(say: Print, auction_id: int) -> None:
-    parts = ok(_session(KEYHOLDERS[0]).get(f"{API}/{auction_id}/reserve-envelope"))
-    header, signature = base64.b64decode(parts["header"]), base64.b64decode(parts["signature"])
+    parts = ok(_session(KEYHOLDERS[0]).get(f"{API}/{auction_id}/envelopes"))
     for username in KEYHOLDERS[:2]:
-        share = escrow_share(header, signature, _key_path(username).read_bytes())
-        body = {"share": base64.b64encode(share).decode()}
-        _post(username, f"{API}/{auction_id}/reserve-shares", body)
+        shares = keyholder_shares(parts, _key_path(username).read_bytes())
+        _post(username, f"{API}/{auction_id}/shares", {"shares": shares})
         say(f"  托管方 {username} 在本机解出份额并提交")
 
 

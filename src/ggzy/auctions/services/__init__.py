@@ -4,7 +4,8 @@ entry in the same transaction."""
 from .bidding import advance, advance_due, declare, place_bid
 from .pre_emption import answer as answer_pre_emption
 from .registration import apply, confirm_deposit, review
-from .results import envelope_parts, submit_reserve_share
+from .results import envelope_parts, submit_shares
+from .sealed import submit_sealed_bid
 from .setup import announce, register_auction, seal_reserve
 
 __all__ = [
@@ -20,5 +21,6 @@ __all__ = [
     "register_auction",
     "review",
     "seal_reserve",
-    "submit_reserve_share",
+    "submit_sealed_bid",
+    "submit_shares",
 ]

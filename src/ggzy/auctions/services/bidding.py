@@ -24,6 +24,7 @@ from ggzy.kernel.errors import Conflict, DomainError, InvalidInput, RuleViolatio
 from .. import engine
 from ..engine import Accepted, Bid, Direction, Phase, Rules, State
 from ..models import Auction, AuctionBid, Declaration, Registration
+from ..trade_types import Method
 from ._common import bidder_actor, changed, lock_auction, positive_fen
 
 KEY = re.compile(r"[A-Za-z0-9_.:-]{1,64}")
@@ -86,14 +87,14 @@ def _bidder_numbers(auction: Auction, users: Sequence[User]) -> dict[int, str]:
     return dict(rows)
 
 
-def _bidder_no(user: User, auction: Auction) -> str:
+def bidder_no_of(user: User, auction: Auction) -> str:
     found = _bidder_numbers(auction, [user]).get(user.pk)
     if not found:
         raise _not_qualified()
     return found
 
 
-def _live(auction: Auction, now: datetime) -> None:
+def require_live(auction: Auction, now: datetime) -> None:
     if auction.status != Auction.Status.ANNOUNCED:
         raise RuleViolation("竞价已结束", "bidding has ended", code="bidding_closed")
     if now < auction.starts_at:
@@ -183,6 +184,12 @@ def _order(
     results: list[Placed | DomainError | None],
 ) -> None:
     auction = lock_auction(auction_id)
+    if auction.method == Method.ONE_SHOT:
+        raise RuleViolation(
+            "本项目采用一次报价，请递交密封报价",
+            "this sale takes single sealed bids, not open bids",
+            code="sealed_bids_only",
+        )
     numbers = _bidder_numbers(auction, [order.user for _, order, _, _ in checked])
     earlier = {
         b.key: b
@@ -200,7 +207,7 @@ def _order(
                 results[n] = _retry(earlier[key], bidder_no, value)
                 continue
             now = clock.now()
-            _live(auction, now)
+            require_live(auction, now)
             before = state
             state, placed = engine.place(state, Bid(str(auction.pk), bidder_no, value, key), now)
         except DomainError as exc:
@@ -257,9 +264,9 @@ def place_bid(
 def declare(*, user: User, auction_id: int, ip: str | None = None) -> Auction:
     """During the listing period, a bidder says it will go on to timed bidding (参加限时竞价)."""
     auction = lock_auction(auction_id)
-    bidder_no = _bidder_no(user, auction)
+    bidder_no = bidder_no_of(user, auction)
     now = clock.now()
-    _live(auction, now)
+    require_live(auction, now)
     if not auction.timed_min_bidders:
         raise RuleViolation(
             "本项目挂牌/自由报价期结束后直接进入限时竞价，无需申请",

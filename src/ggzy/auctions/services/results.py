@@ -9,7 +9,10 @@ import binascii
 import hashlib
 import io
 import json
+from collections import Counter
+from collections.abc import Mapping
 from datetime import timedelta
+from typing import Any
 
 from django.db import transaction
 
@@ -23,9 +26,9 @@ from ggzy.kernel.crypto.shamir import Share
 from ggzy.kernel.errors import DomainError, Forbidden, InvalidInput, RuleViolation
 from ggzy.kernel.money import format_cny, from_fen
 
-from .. import confirmation, engine
+from .. import confirmation, engine, sealed_bid
 from ..engine import State
-from ..models import Auction, Registration, ReserveShare
+from ..models import Auction, EnvelopeShare, Registration
 from ..trade_types import Method
 from ._common import changed, lock_auction
 from .notices import publish
@@ -48,53 +51,68 @@ def close(auction: Auction, state: State) -> None:
             "leader": auction.leader or None,
         },
     )
-    if not auction.reserve_threshold:
-        settle(auction, state, reserve=None, actor="system")
+    if auction.method == Method.ONE_SHOT and not auction.sealed_bids.exists():
+        finalise(auction, None, "无人报价 / no bids", "system")
+    elif not envelopes(auction):
+        settle(auction, engine.result(state, None), "system")
 
 
-def envelope_parts(auction: Auction) -> dict[str, str]:
-    """What a keyholder needs to unwrap its share on its own machine (header + signature)."""
-    if auction.reserve_envelope is None:
-        raise RuleViolation(
-            "本项目没有密封底价", "this sale has no sealed reserve", code="no_reserve"
+def envelopes(auction: Auction) -> dict[str, bytes]:
+    """The sealed envelopes opened after the close: the reserve, and every sealed bid."""
+    out = {"reserve": bytes(auction.reserve_envelope)} if auction.reserve_envelope else {}
+    for bid in auction.sealed_bids.all():
+        out[bid.envelope] = bytes(bid.container)
+    return out
+
+
+def envelope_parts(auction: Auction) -> list[dict[str, str]]:
+    """What a keyholder needs to unwrap its shares on its own machine: each envelope's
+    signed header (``ggzy bid escrow-share``)."""
+    parts = []
+    for name, container in envelopes(auction).items():
+        sealed = read_header(io.BytesIO(container))
+        parts.append(
+            {
+                "envelope": name,
+                "header": base64.b64encode(sealed.header_bytes).decode(),
+                "signature": base64.b64encode(sealed.signature).decode(),
+            }
         )
-    sealed = read_header(io.BytesIO(bytes(auction.reserve_envelope)))
-    return {
-        "header": base64.b64encode(sealed.header_bytes).decode(),
-        "signature": base64.b64encode(sealed.signature).decode(),
-    }
+    return parts
 
 
-def _share(raw: object, key_id: str, auction: Auction) -> bytes:
+def _share(raw: object, key_id: str, name: str, container: bytes) -> bytes:
     try:
         data = base64.b64decode(raw, validate=True) if isinstance(raw, str) else b""
         piece = Share.from_bytes(data)
     except (binascii.Error, ValueError, DomainError):
         raise InvalidInput(
-            "托管份额格式有误", "malformed escrow share", code="bad_share", field="share"
+            f"信封 {name} 的托管份额格式有误",
+            f"malformed escrow share for {name}",
+            code="bad_share",
+            field=name,
         ) from None
-    sealed = read_header(io.BytesIO(bytes(auction.reserve_envelope or b"")))
+    sealed = read_header(io.BytesIO(container))
     own = {s.key_id: s.index for s in sealed.header.escrow_shares}.get(key_id)
     if own != piece.index:
         raise InvalidInput(
-            "该份额不是本托管方的份额",
-            "this is not the keyholder's own share",
+            f"信封 {name} 的份额不是本托管方的份额",
+            f"the share for {name} is not the keyholder's own",
             code="bad_share",
-            field="share",
+            field=name,
         )
     return data
 
 
-def _open_reserve(auction: Auction) -> int:
-    shares = [Share.from_bytes(bytes(s.share)) for s in auction.shares.all()]
+def _open(auction: Auction, name: str, container: bytes, signer_public_pem: bytes) -> Any:
+    shares = [Share.from_bytes(bytes(s.share)) for s in auction.shares.filter(envelope=name)]
     out = io.BytesIO()
-    open_with_shares(
-        io.BytesIO(bytes(auction.reserve_envelope or b"")),
-        out,
-        signer_public_pem=platform_key.public_pem(),
-        shares=shares,
-    )
-    content = json.loads(out.getvalue())
+    open_with_shares(io.BytesIO(container), out, signer_public_pem=signer_public_pem, shares=shares)
+    return json.loads(out.getvalue())
+
+
+def _open_reserve(auction: Auction, container: bytes) -> int:
+    content = _open(auction, "reserve", container, platform_key.public_pem())
     if {k: content.get(k) for k in reserve_aad(auction)} != reserve_aad(auction):
         raise RuleViolation(
             "底价信封不属于本项目",
@@ -104,52 +122,104 @@ def _open_reserve(auction: Auction) -> int:
     return int(content["reserve"])
 
 
+def _open_bids(auction: Auction, actor: str) -> list[engine.Offer]:
+    """Open every sealed bid; one that does not name this sale and its bidder, or offers no
+    whole amount in fen, is recorded as invalid."""
+    offers = []
+    for bid in auction.sealed_bids.order_by("submitted_at", "pk"):
+        content = _open(auction, bid.envelope, bytes(bid.container), bid.signer_public_pem.encode())
+        amount = content.get("amount")
+        expected = sealed_bid.aad(auction.code, bid.bidder_no)
+        if {k: content.get(k) for k in expected} != expected:
+            bid.invalid_reason = "信封内容与本项目或竞买号不符 / not for this sale or bidder"
+        elif type(amount) is not int or amount <= 0:
+            bid.invalid_reason = "报价金额无效 / the amount is invalid"
+        else:
+            bid.amount = amount
+            offers.append(engine.Offer(bid.bidder_no, amount, bid.submitted_at))
+        bid.save(update_fields=["amount", "invalid_reason"])
+        record(
+            "auction.sealed_bid_opened",
+            subject=f"auction:{auction.code}",
+            payload={
+                "bidder_no": bid.bidder_no,
+                "amount": bid.amount,
+                "invalid": bid.invalid_reason or None,
+            },
+            actor=actor,
+        )
+    return offers
+
+
 @transaction.atomic
-def submit_reserve_share(
-    *, user: User, auction_id: int, share: object, ip: str | None = None
+def submit_shares(
+    *, user: User, auction_id: int, shares: Mapping[str, object], ip: str | None = None
 ) -> Auction:
-    """A keyholder hands in its share after the close; k shares open the reserve (开启底价)."""
+    """A keyholder hands in its shares after the close, one per sealed envelope; when every
+    envelope has k shares, the reserve and the sealed bids open and the result follows."""
     auction = lock_auction(auction_id)
     holder = auction.keyholders.filter(user=user, is_active=True).first()
     if holder is None:
         raise Forbidden(
-            "您不是本项目的底价托管方",
-            "you are not a reserve keyholder of this sale",
+            "您不是本项目的密钥托管方",
+            "you are not an escrow keyholder of this sale",
             code="not_keyholder",
         )
     if auction.status != Auction.Status.CLOSED:
         raise RuleViolation(
-            "竞价结束后才能开启底价，且只开启一次",
-            "the reserve is opened once, after bidding has ended",
+            "竞价结束后才能开启密封文件，且只开启一次",
+            "sealed envelopes are opened once, after bidding has ended",
             code="not_closed",
         )
-    raw = _share(share, holder.key_id, auction)
-    ReserveShare.objects.update_or_create(
-        auction=auction, keyholder=holder, defaults={"share": raw, "at": clock.now()}
-    )
+    sealed = envelopes(auction)
+    unknown = sorted(set(shares) - set(sealed))
+    if unknown or not shares:
+        raise InvalidInput(
+            f"没有这些密封信封：{'、'.join(unknown) or '（空）'}",
+            f"no such envelopes: {', '.join(unknown) or '(none)'}",
+            code="unknown_envelope",
+            field="shares",
+        )
+    pieces = {name: _share(raw, holder.key_id, name, sealed[name]) for name, raw in shares.items()}
+    for name, piece in pieces.items():
+        EnvelopeShare.objects.update_or_create(
+            auction=auction,
+            keyholder=holder,
+            envelope=name,
+            defaults={"share": piece, "at": clock.now()},
+        )
     record(
-        "auction.reserve_share",
+        "auction.shares",
         subject=f"auction:{auction.code}",
-        payload={"keyholder": holder.key_id},
+        payload={"keyholder": holder.key_id, "envelopes": sorted(pieces)},
         actor=user.actor,
         ip=ip,
     )
-    if auction.shares.count() >= auction.reserve_threshold:
-        reserve = _open_reserve(auction)
-        auction.reserve = reserve
+    counts = Counter(auction.shares.values_list("envelope", flat=True))
+    if all(counts[name] >= auction.escrow_threshold for name in sealed):
+        _open_all(auction, sealed, user.actor)
+        changed(auction)
+    return auction
+
+
+def _open_all(auction: Auction, sealed: dict[str, bytes], actor: str) -> None:
+    from .bidding import rules_of, state_of
+
+    reserve = None
+    if "reserve" in sealed:
+        reserve = auction.reserve = _open_reserve(auction, sealed["reserve"])
         auction.save(update_fields=["reserve"])
         record(
             "auction.reserve_opened",
             subject=f"auction:{auction.code}",
             payload={"reserve": reserve},
-            actor=user.actor,
-            ip=ip,
+            actor=actor,
         )
-        from .bidding import state_of
-
-        settle(auction, state_of(auction), reserve=reserve, actor=user.actor)
-        changed(auction)
-    return auction
+    if auction.method == Method.ONE_SHOT:
+        outcome = engine.sealed_result(rules_of(auction), _open_bids(auction, actor), reserve)
+    else:
+        outcome = engine.result(state_of(auction), reserve)
+    settle(auction, outcome, actor)
 
 
 def _too_few_bidders(auction: Auction) -> str | None:
@@ -165,10 +235,9 @@ def _too_few_bidders(auction: Auction) -> str | None:
     )
 
 
-def settle(auction: Auction, state: State, *, reserve: int | None, actor: str) -> None:
-    """Decide the outcome. A winner by bidding faces the holders of a pre-emption right
+def settle(auction: Auction, outcome: engine.Result, actor: str) -> None:
+    """Act on the outcome. A winner by bidding faces the holders of a pre-emption right
     (优先购买权) first, where there are any; otherwise the sale is final at once."""
-    outcome = engine.result(state, reserve)
     reason = _too_few_bidders(auction) or (outcome.reason if outcome.failed else "")
     if reason:
         finalise(auction, None, reason, actor)

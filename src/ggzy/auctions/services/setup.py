@@ -89,13 +89,6 @@ def _method(trade: TradeType, value: object) -> Method:
             code="method_not_allowed",
             field="method",
         )
-    if method is Method.ONE_SHOT:
-        raise InvalidInput(
-            "一次报价（密封报价）尚未开放",
-            "single sealed bids are not available yet",
-            code="method_not_available",
-            field="method",
-        )
     return method
 
 
@@ -116,35 +109,48 @@ def _direction(trade: TradeType, value: object) -> Direction:
     return direction
 
 
-def _keyholders(trade: TradeType, data: Mapping[str, Any]) -> tuple[list[Keyholder], int]:
+def _escrow(
+    trade: TradeType, method: Method, data: Mapping[str, Any]
+) -> tuple[list[Keyholder], int, bool]:
+    """The keyholders, how many open a sealed envelope, and whether there is a reserve. A
+    reserve or single sealed bids need keyholders; keyholders alone mean a reserve."""
     ids = data.get("keyholders") or []
-    if not ids:
-        return [], 0
-    if not trade.reserve:
+    has_reserve = bool(data.get("has_reserve", bool(ids)))
+    if has_reserve and not trade.reserve:
         raise InvalidInput(
             f"「{trade.name_zh}」不设底价",
             f"{trade.name_en} has no reserve price",
             code="no_reserve_allowed",
-            field="keyholders",
+            field="has_reserve",
         )
+    if not ids:
+        if has_reserve or method is Method.ONE_SHOT:
+            raise InvalidInput(
+                "设底价或一次报价须指定密钥托管方",
+                "a reserve price or single sealed bids need escrow keyholders",
+                code="keyholders_required",
+                field="keyholders",
+            )
+        return [], 0, False
     holders = list(Keyholder.objects.filter(pk__in=ids, is_active=True))
-    threshold = data.get("reserve_threshold")
+    threshold = data.get("escrow_threshold")
     suite = settings.GGZY_CRYPTO_SUITE
     if len(holders) != len(set(ids)) or any(h.suite != suite for h in holders):
         raise InvalidInput(
-            "底价托管方不存在、未启用或算法体系不符",
+            "密钥托管方不存在、未启用或算法体系不符",
             "a keyholder does not exist, is inactive or uses another suite",
             code="bad_keyholders",
             field="keyholders",
         )
-    if not isinstance(threshold, int) or not 1 <= threshold <= len(holders):
+    # Shamir's scheme needs k ≥ 2: with k = 1 every keyholder alone could open everything.
+    if not isinstance(threshold, int) or not 2 <= threshold <= len(holders):
         raise InvalidInput(
-            f"开启底价所需托管方数须在 1 至 {len(holders)} 之间",
-            f"the reserve threshold must be between 1 and {len(holders)}",
+            f"开启密封文件所需托管方数须在 2 至 {len(holders)} 之间（至少 2 个托管方）",
+            f"the escrow threshold must be between 2 and {len(holders)} (at least two keyholders)",
             code="bad_threshold",
-            field="reserve_threshold",
+            field="escrow_threshold",
         )
-    return holders, threshold
+    return holders, threshold, has_reserve
 
 
 def _schedule(trade: TradeType, method: Method, data: Mapping[str, Any]) -> dict[str, Any]:
@@ -161,6 +167,8 @@ def _schedule(trade: TradeType, method: Method, data: Mapping[str, Any]) -> dict
         require_period(
             trade.listing_rule, starts_at, free_ends_at, "挂牌期", "the listing", "free_ends_at"
         )
+    if method is Method.ONE_SHOT:  # sealed bids until the deadline, no timed bidding
+        return {"starts_at": starts_at, "free_ends_at": free_ends_at, "timed_seconds": None}
     timed = data.get("timed_seconds", rules.int_value("auctions.timed_period_seconds"))
     if not isinstance(timed, int) or isinstance(timed, bool) or not 10 <= timed <= 3600:
         raise InvalidInput(
@@ -205,7 +213,7 @@ def register_auction(*, user: User, data: Mapping[str, Any], ip: str | None = No
     region = Region.objects.filter(pk=str(data.get("region") or "")).first()
     if region is None:
         raise InvalidInput("行政区划不存在", "no such region", code="invalid", field="region")
-    holders, threshold = _keyholders(trade, data)
+    holders, threshold, has_reserve = _escrow(trade, method, data)
     now = clock.now()
     auction = Auction.objects.create(
         code=_next_code(CODE_PREFIX[trade.category], region, clock.today().year),
@@ -231,7 +239,8 @@ def register_auction(*, user: User, data: Mapping[str, Any], ip: str | None = No
         start_price=start_price,
         increment=increment,
         deposit=deposit,
-        reserve_threshold=threshold,
+        escrow_threshold=threshold,
+        has_reserve=has_reserve,
         created_by=user,
         created_at=now,
         **_schedule(trade, method, data),
@@ -252,8 +261,9 @@ def register_auction(*, user: User, data: Mapping[str, Any], ip: str | None = No
             "starts_at": auction.starts_at,
             "free_ends_at": auction.free_ends_at,
             "timed_seconds": auction.timed_seconds,
-            "reserve_keyholders": [h.key_id for h in holders],
-            "reserve_threshold": threshold,
+            "keyholders": [h.key_id for h in holders],
+            "escrow_threshold": threshold,
+            "has_reserve": has_reserve,
         },
         actor=user.actor,
         ip=ip,
@@ -277,7 +287,7 @@ def seal_reserve(*, user: User, auction_id: int, amount: object, ip: str | None 
             "only the transferor may set the reserve price",
             code="not_transferor",
         )
-    if not auction.reserve_threshold:
+    if not auction.has_reserve:
         raise RuleViolation("本项目不设底价", "this sale has no reserve price", code="no_reserve")
     now = clock.now()
     if auction.status not in (Auction.Status.DRAFT, Auction.Status.ANNOUNCED) or (
@@ -300,7 +310,7 @@ def seal_reserve(*, user: User, auction_id: int, amount: object, ip: str | None 
         recipients=[],
         metadata=reserve_aad(auction),
         escrow=Escrow(
-            auction.reserve_threshold,
+            auction.escrow_threshold,
             [h.public_pem.encode() for h in auction.keyholders.order_by("pk")],
         ),
     )
@@ -313,7 +323,7 @@ def seal_reserve(*, user: User, auction_id: int, amount: object, ip: str | None 
         payload={
             "plaintext_commitment": sealed.header.plaintext_commitment,
             "envelope_sha256": suite.hash(auction.reserve_envelope).hex(),
-            "threshold": auction.reserve_threshold,
+            "threshold": auction.escrow_threshold,
         },
         actor=user.actor,
         ip=ip,
@@ -324,6 +334,19 @@ def seal_reserve(*, user: User, auction_id: int, amount: object, ip: str | None 
 def sale_word(auction: Auction) -> str:
     """出让 for land and mining rights granted by the state, 转让 for property changing hands."""
     return "出让" if auction.trade.category in ("land", "mining") else "转让"
+
+
+def _bidding_text(auction: Auction) -> str:
+    start, end = clock.local_text(auction.starts_at), clock.local_text(auction.free_ends_at)
+    if auction.method == Method.ONE_SHOT:
+        return (
+            f"一次报价：{start} 至 {end} 递交密封报价，截止后由密钥托管方开启，"
+            "价优者得（同价者先递交者得）"
+        )
+    return (
+        f"挂牌/自由报价期：{start} 至 {end}；限时竞价每期 {auction.timed_seconds} 秒，"
+        "期间任何有效报价重新计时"
+    )
 
 
 def announcement_body(auction: Auction) -> str:
@@ -339,10 +362,8 @@ def announcement_body(auction: Auction) -> str:
             f"起始价：{format_cny(from_fen(auction.start_price))}；"
             f"加价幅度：{format_cny(from_fen(auction.increment))}；"
             f"竞买保证金：{format_cny(from_fen(auction.deposit))}",
-            f"{'设有底价，竞价结束后开启' if auction.reserve_threshold else '不设底价'}",
-            f"挂牌/自由报价期：{clock.local_text(auction.starts_at)} 至 "
-            f"{clock.local_text(auction.free_ends_at)}；限时竞价每期 {auction.timed_seconds} 秒，"
-            "期间任何有效报价重新计时",
+            f"{'设有底价，竞价结束后开启' if auction.has_reserve else '不设底价'}",
+            _bidding_text(auction),
             "竞买申请：在本平台提交申请，经审查并确认保证金后取得竞买号；竞买人身份在结果公告前保密。",
         ]
     )
@@ -369,7 +390,7 @@ def announce(*, user: User, auction_id: int, ip: str | None = None) -> Auction:
         "the announcement period (until bidding starts)",
         "starts_at",
     )
-    if auction.reserve_threshold and auction.reserve_envelope is None:
+    if auction.has_reserve and auction.reserve_envelope is None:
         raise RuleViolation(
             "出让人/转让方尚未设定底价，不能公告",
             "the transferor has not set the reserve price yet",

@@ -107,7 +107,7 @@ def _cert_info(cert: Certificate) -> Any:
     return load_certificate(cert.pem.encode())
 
 
-def _check_signer(entity: MarketEntity, sealed: SealedHeader) -> Certificate:
+def check_signer(entity: MarketEntity, sealed: SealedHeader) -> Certificate:
     """The header is signed by a signing certificate bound to this bidder, valid now."""
     header = sealed.header
     cert = _certificate(entity, CertUsage.SIGN, header.sender_key_id, header.suite)
@@ -217,7 +217,7 @@ def start_upload(
             raise
         raise _refused(exc.message_zh, exc.message_en, exc.code) from None
     _check_header(lot, entity, sealed)
-    signer = _check_signer(entity, sealed)
+    signer = check_signer(entity, sealed)
     if Bid.objects.filter(lot=lot, ciphertext_digest=sealed.header.ciphertext_digest).exists():
         raise Conflict(
             "同一份投标文件已经递交过",
