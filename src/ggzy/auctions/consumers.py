@@ -3,9 +3,9 @@
 Anyone may watch a public auction; a qualified bidder may also bid through the socket. The
 server is the only clock: a bid is ordered and checked when the service takes the
 auction's lock, and the answer (``ack`` or ``rejected``) is sent only after the bid and its
-ledger entry are committed. Updates to a watcher are coalesced to at most one message per
-``COALESCE_SECONDS``, carrying the latest state and every bid since the last message; a
-watcher that sees a gap in the sequence, or reconnects, sends ``sync`` for the full state.
+ledger entry are committed. Updates reach watchers through this process's relay
+(``relay.py``), coalesced and encoded once for all; a watcher that sees a gap in the
+sequence, or reconnects, sends ``sync`` for the full state.
 
 Frames from the client::
 
@@ -15,7 +15,6 @@ Frames from the client::
 
 from __future__ import annotations
 
-import asyncio
 import json
 import logging
 import time
@@ -30,11 +29,11 @@ from ggzy.kernel.errors import DomainError
 from . import hall, selectors
 from .desk import desk
 from .models import Auction
+from .relay import relay
 from .services.bidding import Order, Placed
 
 log = logging.getLogger("ggzy.auctions")
 
-COALESCE_SECONDS = 0.05
 RATE = 20.0  # frames per second a connection may send on average
 BURST = 40.0
 MAX_FRAME = 2048
@@ -79,19 +78,13 @@ class AuctionHallConsumer(AsyncJsonWebsocketConsumer):
             return
         state, self.bidder_no = opened
         self.tokens, self.refilled = BURST, time.monotonic()
-        self.pending: dict[str, Any] | None = None
-        self.flush: asyncio.Task[None] | None = None
-        await self.channel_layer.group_add(hall.group_name(self.auction_id), self.channel_name)
         await self.accept()
         await self.send_json({**state, "you": self.bidder_no})
+        await relay(self.auction_id).join(self)
 
     async def disconnect(self, code: int) -> None:
-        if hasattr(self, "auction_id"):
-            await self.channel_layer.group_discard(
-                hall.group_name(self.auction_id), self.channel_name
-            )
-        if getattr(self, "flush", None) is not None:
-            self.flush.cancel()  # type: ignore[union-attr]
+        if hasattr(self, "tokens"):
+            await relay(self.auction_id).leave(self)
 
     async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None) -> None:
         if not self._allowed():
@@ -149,22 +142,3 @@ class AuctionHallConsumer(AsyncJsonWebsocketConsumer):
             return False
         self.tokens -= 1
         return True
-
-    async def hall_update(self, event: dict[str, Any]) -> None:
-        # Two server processes may deliver commits out of order: keep the newest state.
-        if self.pending is None:
-            self.pending = {"type": "update", "state": event["state"], "bids": list(event["bids"])}
-        else:
-            if event["state"]["seq"] >= self.pending["state"]["seq"]:
-                self.pending["state"] = event["state"]
-            self.pending["bids"].extend(event["bids"])
-        self.pending["now"] = event["now"]
-        if self.flush is None or self.flush.done():
-            self.flush = asyncio.ensure_future(self._flush())
-
-    async def _flush(self) -> None:
-        await asyncio.sleep(COALESCE_SECONDS)
-        message, self.pending = self.pending, None
-        if message is not None:
-            message["bids"].sort(key=lambda bid: bid["seq"])
-            await self.send_json(message)

@@ -1,0 +1,94 @@
+"""The hall's fan-out in one server process (直播推送): one subscription to the auction's
+channel-layer group per process, not one per socket, and one encoded message per update
+for all of this process's watchers of the auction.
+
+Updates are coalesced: the first one after a quiet spell waits ``COALESCE_SECONDS``, and
+everything arriving meanwhile — newer states, more bids — goes out in that one message.
+Commits from several processes may arrive out of order, so the newest state (by
+sequence) wins and the bids are sorted; a watcher that still sees a gap asks for ``sync``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+from channels.layers import get_channel_layer
+
+from .hall import group_name
+
+log = logging.getLogger("ggzy.auctions")
+
+COALESCE_SECONDS = 0.05
+
+
+class Watcher(Protocol):
+    async def send(self, text_data: str | None = None, bytes_data: bytes | None = None) -> None: ...
+
+
+@dataclass(eq=False)
+class Relay:
+    auction_id: int
+    watchers: set[Watcher] = field(default_factory=set)
+    pending: dict[str, Any] | None = None
+    listener: asyncio.Task[None] | None = None
+    flusher: asyncio.Task[None] | None = None
+
+    async def join(self, watcher: Watcher) -> None:
+        self.watchers.add(watcher)
+        if self.listener is None or self.listener.done():
+            layer = get_channel_layer()
+            channel = await layer.new_channel()
+            await layer.group_add(group_name(self.auction_id), channel)
+            self.listener = asyncio.ensure_future(self._listen(layer, channel))
+
+    async def leave(self, watcher: Watcher) -> None:
+        self.watchers.discard(watcher)
+        if not self.watchers and self.listener is not None:
+            self.listener.cancel()
+            self.listener = None
+
+    async def _listen(self, layer: Any, channel: str) -> None:
+        try:
+            while True:
+                self.merge(await layer.receive(channel))
+        finally:
+            await layer.group_discard(group_name(self.auction_id), channel)
+
+    def merge(self, event: dict[str, Any]) -> None:
+        if self.pending is None:
+            self.pending = {"type": "update", "state": event["state"], "bids": list(event["bids"])}
+        else:
+            if event["state"]["seq"] >= self.pending["state"]["seq"]:
+                self.pending["state"] = event["state"]
+            self.pending["bids"].extend(event["bids"])
+        self.pending["now"] = event["now"]
+        if self.flusher is None or self.flusher.done():
+            self.flusher = asyncio.ensure_future(self._flush())
+
+    async def _flush(self) -> None:
+        await asyncio.sleep(COALESCE_SECONDS)
+        message, self.pending = self.pending, None
+        if message is None:
+            return
+        message["bids"].sort(key=lambda bid: bid["seq"])
+        text = json.dumps(message, ensure_ascii=False)
+        for watcher in list(self.watchers):
+            try:
+                await watcher.send(text_data=text)
+            except Exception:  # a socket closing under us must not stop the others
+                log.debug("a watcher of auction %s went away", self.auction_id)
+
+
+_relays: dict[tuple[int, int], Relay] = {}
+
+
+def relay(auction_id: int) -> Relay:
+    """This event loop's relay for the auction."""
+    key = (id(asyncio.get_running_loop()), auction_id)
+    if key not in _relays:
+        _relays[key] = Relay(auction_id)
+    return _relays[key]
