@@ -107,6 +107,9 @@ def make_auctions(world: Any, count: int, bidders: int) -> list[dict[str, Any]]:
 
 
 class Servers:
+    """``ggzy serve --no-worker`` processes, as in production (the scheduler is not needed:
+    the bench's auctions stay in their listing period)."""
+
     def __init__(self, url: str, var_dir: str, processes: int, redis: str) -> None:
         from django.db import connections
 
@@ -116,16 +119,16 @@ class Servers:
         if processes > 1:
             env["REDIS_URL"] = redis
         self.ports = [_free_port() for _ in range(processes)]
+        ggzy = str(Path(sys.executable).parent / "ggzy")
         self.procs = [
             subprocess.Popen(
-                [sys.executable, "-m", "uvicorn", "ggzy.asgi:application", "--port", str(p),
-                 "--log-level", "warning", "--ws-max-queue", "1024"],
+                [ggzy, "serve", "--host", "127.0.0.1", "--port", str(p), "--no-worker"],
                 env=env,
                 stdout=open(Path(var_dir) / f"server-{p}.log", "wb"),  # noqa: SIM115
                 stderr=subprocess.STDOUT,
             )
             for p in self.ports
-        ]  # fmt: skip
+        ]
         for port, proc in zip(self.ports, self.procs, strict=True):
             _wait(port, proc)
 
@@ -437,7 +440,7 @@ def summarise(
 def report(r: dict[str, Any]) -> None:
     print(f"\n{r['label']}")
     print(
-        f"  accepted bids: {r['accepted']:,} in {r['wall']:.1f} s = {r['rate']:,.0f}/s "
+        f"  accepted bids: {r['accepted']:,} in {r['seconds']:.0f} s = {r['rate']:,.0f}/s "
         f"(all answers {r['answers_rate']:,.0f}/s; refused {r['refused']})"
     )
     print(f"  send → answer: p50 {r['ack_p50']:.1f} ms, p99 {r['ack_p99']:.1f} ms")

@@ -50,7 +50,15 @@ def cmd_serve(args: argparse.Namespace) -> int:
     print(f"接口 / API:         {base}/api/v1/docs  (OpenAPI: {base}/api/v1/openapi.json)")
     print(f"数据库 / database:  {settings.DATABASES['default']['ENGINE'].rsplit('.', 1)[-1]}")
     try:
-        uvicorn.run("ggzy.asgi:application", host=args.host, port=args.port, log_level="info")
+        # No per-message deflate: the bidding hall sends small messages to thousands of
+        # sockets, and compressing each copy costs more CPU than it saves bandwidth.
+        uvicorn.run(
+            "ggzy.asgi:application",
+            host=args.host,
+            port=args.port,
+            log_level="info",
+            ws_per_message_deflate=False,
+        )
     finally:
         stop.set()
     return 0

@@ -121,6 +121,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         # ledger entry survives a power cut (NORMAL would survive only a process crash).
         "init_command": "PRAGMA synchronous=FULL;",
     }
+    # Keep each thread's connection: opening one (and its PRAGMAs) costs more than most
+    # queries, and the hall's WebSocket handlers reach the database on executor threads.
+    DATABASES["default"]["CONN_MAX_AGE"] = 600
+    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # Under ASGI every request runs on a thread of its own, so per-thread persistent
     # connections would pile up past max_connections; a pool bounds them instead.

@@ -20,6 +20,7 @@ import logging
 import time
 from typing import Any
 
+from channels.consumer import get_handler_name
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 
@@ -69,6 +70,16 @@ def _ack(placed: Placed) -> dict[str, Any]:
 
 
 class AuctionHallConsumer(AsyncJsonWebsocketConsumer):
+    async def dispatch(self, message: dict[str, Any]) -> None:
+        # Channels closes stale database connections on a thread before every message; this
+        # consumer never touches the database on the event loop (its work runs through
+        # database_sync_to_async or the bid desk, which manage their own connections), so
+        # the thread hop per frame is skipped.
+        handler = getattr(self, get_handler_name(message), None)
+        if handler is None:
+            raise ValueError(f"no handler for message type {message['type']}")
+        await handler(message)
+
     async def connect(self) -> None:
         self.auction_id = int(self.scope["url_route"]["kwargs"]["auction_id"])
         self.user = self.scope.get("user")

@@ -13,6 +13,7 @@ from django.db import transaction
 from ggzy.kernel import clock
 from ggzy.kernel import ledger as chain
 
+from .bulk import insert_all
 from .models import Checkpoint, LedgerEntry, LedgerHead
 
 SUITE_HASH = {"gm": "sm3", "intl": "sha256"}
@@ -88,7 +89,7 @@ def record_all(pending: Sequence[Pending]) -> list[LedgerEntry]:
                 )
             )
             previous = digest
-        LedgerEntry.objects.bulk_create(entries)
+        insert_all(entries)
         head.seq, head.hash, head.at = seq, previous, at
         head.save(update_fields=["seq", "hash", "at"])
     return entries

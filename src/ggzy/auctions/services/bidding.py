@@ -17,6 +17,7 @@ from datetime import datetime
 from django.db import transaction
 
 from ggzy.accounts.models import User
+from ggzy.core.bulk import insert_all
 from ggzy.core.services import Pending, record, record_all
 from ggzy.kernel import clock
 from ggzy.kernel.errors import Conflict, DomainError, InvalidInput, RuleViolation
@@ -234,7 +235,7 @@ def _order(
         bid_entries = [e for e in record_all(entries) if e.kind == "auction.bid"]
         for bid, entry in zip(accepted, bid_entries, strict=True):
             bid.ledger_seq = entry.seq
-        AuctionBid.objects.bulk_create(accepted)
+        insert_all(accepted)
         _save_state(auction, state)
         changed(auction, accepted)
 
