@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 from ggzy.auctions import engine, services
 from ggzy.auctions.models import Auction, AuctionBid, Declaration, Registration
-from ggzy.auctions.services.bidding import Order, place_bids, rules_of
+from ggzy.auctions.services.bidding import Order, Placed, place_bids, place_bids_many, rules_of
 from ggzy.core import seal
 from ggzy.core.models import LedgerEntry
 from ggzy.disclosure.models import Kind, Publication
@@ -359,3 +359,27 @@ def test_the_countdown_is_exact_to_the_millisecond(world: World, manual_clock: A
     assert late.value.code == "bidding_closed"
     auction.refresh_from_db()
     assert (auction.last_seq, auction.price) == (2, 1_010_000_000)
+
+
+def test_bids_of_several_auctions_commit_together(world: World, manual_clock: Any) -> None:
+    """One batch across auctions: each auction's bids are ordered under its own lock; an
+    auction that does not exist refuses only its own bids."""
+    first, second = (
+        announced(world, reserve=None, keyholders=[], escrow_threshold=None) for _ in range(2)
+    )
+    for auction in (first, second):
+        qualify(world, auction, world.bidders[0])
+    manual_clock.set(first.starts_at)
+    user = world.bidders[0].user
+    results = place_bids_many(
+        {
+            second.pk: [Order(user, "10000000", "s1"), Order(user, "10000000", "s2")],
+            first.pk: [Order(user, "10000000", "f1")],
+            999_999: [Order(user, "10000000", "x1")],
+        }
+    )
+    assert [type(r).__name__ for r in results[second.pk]] == ["Placed", "RuleViolation"]
+    assert isinstance(results[first.pk][0], Placed)
+    assert isinstance(results[999_999][0], DomainError)
+    assert results[999_999][0].code == "auction_not_found"
+    assert AuctionBid.objects.filter(auction__in=[first, second]).count() == 2

@@ -133,8 +133,9 @@ class AuctionHallConsumer(AsyncJsonWebsocketConsumer):
         if not self.user or not self.user.is_authenticated:
             return _error("unauthenticated", "请先登录", "log in to bid", key=key)
         try:
-            result = await desk(self.auction_id).submit(
-                Order(self.user, content.get("amount"), key, self.scope.get("client", [None])[0])
+            result = await desk().submit(
+                self.auction_id,
+                Order(self.user, content.get("amount"), key, self.scope.get("client", [None])[0]),
             )
         except Exception:
             log.exception("bid on auction %s failed", self.auction_id)

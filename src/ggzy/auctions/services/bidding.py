@@ -10,7 +10,7 @@ counts once even across server processes.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -157,34 +157,61 @@ class Order:
     ip: str | None = None
 
 
-def place_bids(auction_id: int, orders: Sequence[Order]) -> list[Placed | DomainError]:
-    """Order bids in one transaction (group commit): each is checked by the engine at the
-    server's time of its turn under the auction's lock, accepted ones are written with
-    their ledger entries, and all are answered only after the one commit. A refused bid
-    does not affect the others."""
+Checked = list[tuple[int, Order, str, int]]
+
+
+def _checked(orders: Sequence[Order]) -> tuple[list[Placed | DomainError | None], Checked]:
+    """Each order's key and amount checked; a malformed one gets its reason at once."""
     results: list[Placed | DomainError | None] = [None] * len(orders)
     checked = []
     for n, order in enumerate(orders):
         try:
-            checked.append(
-                (n, order, _check_key(order.key), positive_fen(order.amount, "amount", "报价"))
-            )
+            value = positive_fen(order.amount, "amount", "报价")
+            checked.append((n, order, _check_key(order.key), value))
         except DomainError as exc:
             results[n] = exc
-    try:
-        with transaction.atomic():
-            _order(auction_id, checked, results)
-    except DomainError as exc:  # the auction itself: every bid gets the reason
-        results = [r if isinstance(r, DomainError) else exc for r in results]
-    return [r for r in results if r is not None]
+    return results, checked
 
 
-def _order(
-    auction_id: int,
-    checked: list[tuple[int, Order, str, int]],
-    results: list[Placed | DomainError | None],
-) -> None:
-    auction = lock_auction(auction_id)
+def place_bids(auction_id: int, orders: Sequence[Order]) -> list[Placed | DomainError]:
+    return place_bids_many({auction_id: orders})[auction_id]
+
+
+def place_bids_many(
+    batches: Mapping[int, Sequence[Order]],
+) -> dict[int, list[Placed | DomainError]]:
+    """Order the bids of several auctions in one transaction (group commit): each bid is
+    checked by the engine at the server's time of its turn under its auction's lock,
+    accepted ones are written with their ledger entries, and all are answered only after
+    the one commit. A refused bid does not affect the others. The auctions are locked in
+    id order, and all of them before the ledger's head, so two processes cannot deadlock."""
+    prepared = {auction_id: _checked(orders) for auction_id, orders in batches.items()}
+    with transaction.atomic():
+        locked: dict[int, Auction] = {}
+        for auction_id in sorted(prepared):
+            try:
+                locked[auction_id] = lock_auction(auction_id)
+            except DomainError as exc:
+                _refuse_all(prepared[auction_id][0], exc)
+        for auction_id, auction in locked.items():
+            results, checked = prepared[auction_id]
+            try:
+                _order(auction, checked, results)
+            except DomainError as exc:  # the auction itself: every bid gets the reason
+                _refuse_all(results, exc)
+    return {
+        auction_id: [r for r in results if r is not None]
+        for auction_id, (results, _) in prepared.items()
+    }
+
+
+def _refuse_all(results: list[Placed | DomainError | None], exc: DomainError) -> None:
+    for n, result in enumerate(results):
+        if not isinstance(result, DomainError):
+            results[n] = exc
+
+
+def _order(auction: Auction, checked: Checked, results: list[Placed | DomainError | None]) -> None:
     if auction.method == Method.ONE_SHOT:
         raise RuleViolation(
             "本项目采用一次报价，请递交密封报价",
