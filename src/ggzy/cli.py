@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from ggzy.auctions.client import AuctionClient
     from ggzy.tendering.client import Client
 
 
@@ -287,7 +288,8 @@ def _bid_command(handler: Callable[[argparse.Namespace], int]) -> Callable[..., 
     return run
 
 
-def _bid_client(args: argparse.Namespace) -> Client:
+def _bid_client(args: argparse.Namespace, *, auctions: bool = False) -> Client:
+    from ggzy.auctions.client import AuctionClient
     from ggzy.kernel.errors import InvalidInput
     from ggzy.tendering.client import Client
 
@@ -297,7 +299,7 @@ def _bid_client(args: argparse.Namespace) -> Client:
             "--server and --token (or the GGZY_TOKEN variable) are required",
             code="cli_usage",
         )
-    return Client(args.server, args.token)
+    return (AuctionClient if auctions else Client)(args.server, args.token)
 
 
 def _print_json(obj: object) -> None:
@@ -365,6 +367,21 @@ def cmd_bid_release_key(args: argparse.Namespace) -> int:
 
 def cmd_bid_escrow_share(args: argparse.Namespace) -> int:
     _print_json(_bid_client(args).escrow_share(args.bid, Path(args.key).read_bytes()))
+    return 0
+
+
+def _auction_client(args: argparse.Namespace) -> AuctionClient:
+    return _bid_client(args, auctions=True)  # type: ignore[return-value]
+
+
+def cmd_bid_auction_seal(args: argparse.Namespace) -> int:
+    key = Path(args.sign_key).read_bytes()
+    _print_json(_auction_client(args).hand_in_sealed_bid(args.auction, args.amount, key))
+    return 0
+
+
+def cmd_bid_auction_shares(args: argparse.Namespace) -> int:
+    _print_json(_auction_client(args).hand_in_shares(args.auction, Path(args.key).read_bytes()))
     return 0
 
 
@@ -479,6 +496,22 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--encrypt-key", required=True, help="bidder's encryption private key")
     p = add_bid("escrow-share", cmd_bid_escrow_share, "hand in a keyholder's escrow share")
     p.add_argument("--bid", required=True)
+    p.add_argument("--key", required=True, help="keyholder's private key (PEM)")
+
+    p = add_bid(
+        "auction-seal",
+        cmd_bid_auction_seal,
+        "seal a single sealed bid (一次报价) on this machine and hand it in",
+    )
+    p.add_argument("--auction", required=True, help="auction id on the platform")
+    p.add_argument("--amount", required=True, help="the offer in yuan, e.g. 10200000.00")
+    p.add_argument("--sign-key", required=True, help="bidder's signing private key (PEM)")
+    p = add_bid(
+        "auction-shares",
+        cmd_bid_auction_shares,
+        "hand in a keyholder's shares of every sealed envelope of an auction",
+    )
+    p.add_argument("--auction", required=True, help="auction id on the platform")
     p.add_argument("--key", required=True, help="keyholder's private key (PEM)")
 
     p = add("otp-code", cmd_otp_code, "print a demo user's current TOTP code")

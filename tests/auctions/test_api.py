@@ -111,7 +111,7 @@ def test_a_land_listing_end_to_end_through_the_api(
     assert closed["status"] == "closed" and closed["reserve"] is None
 
     keyholder = verified_client(world.keyholders[1][0].user)
-    parts = ok(keyholder.get(f"{API}/{aid}/envelopes"))
+    parts = ok(keyholder.get(f"{API}/{aid}/envelopes"))["envelopes"]
     assert [p["envelope"] for p in parts] == ["reserve"]
     for holder, key in world.keyholders[1:]:
         shares = keyholder_shares(parts, key)

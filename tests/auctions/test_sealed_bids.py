@@ -77,7 +77,9 @@ def test_the_best_sealed_offer_wins_after_the_keyholders_open_them(
     run_due()
     sale.refresh_from_db()
     assert sale.status == Auction.Status.CLOSED
-    parts = ok(verified_client(world.keyholders[0][0].user).get(f"{API}/{sale.pk}/envelopes"))
+    parts = ok(verified_client(world.keyholders[0][0].user).get(f"{API}/{sale.pk}/envelopes"))[
+        "envelopes"
+    ]
     assert len(parts) == 5 and parts[0]["envelope"] == "reserve"
     for holder, key in world.keyholders[:2]:
         body = {"shares": keyholder_shares(parts, key)}

@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 
 from ggzy.auctions.models import Auction, AuctionBid
+from ggzy.kernel import clock
 from tests.fixtures.tendering import World
 
 from .flow import announced, qualify, register
@@ -75,3 +76,36 @@ def test_a_draft_is_hidden_from_the_public(world: World, client: Any) -> None:
     auction = register(world)
     assert client.get(f"/auctions/{auction.pk}/").status_code == 404
     assert Auction.objects.filter(pk=auction.pk).exists()
+
+
+def test_centre_staff_enter_a_sale_from_the_form(
+    world: World, verified_client: Any, manual_clock: Any
+) -> None:
+    staff = verified_client(world.centre_staff)
+    assert world.bidders[0].client.get("/auctions/new/").status_code == 403
+    page = staff.get("/auctions/new/")
+    assert page.status_code == 200 and "竞价项目进场登记" in page.content.decode()
+    starts = (manual_clock.now() + timedelta(days=25)).astimezone(clock.SHANGHAI)
+    form = {
+        "trade_type": "land_use",
+        "method": "listing",
+        "title": "表单登记地块",
+        "transferor_uscc": world.initiator.entity.uscc if world.initiator.entity else "",
+        "region": world.city.pk,
+        "centre": world.centre.pk,
+        "supervisor": world.housing.pk,
+        "direction": "forward",
+        "start_price": "1000000.00",
+        "increment": "10000.00",
+        "deposit": "100000.00",
+        "starts_at": starts.strftime("%Y-%m-%dT%H:%M"),
+        "free_ends_at": (starts + timedelta(days=5)).strftime("%Y-%m-%dT%H:%M"),
+        "timed_seconds": "300",
+    }
+    short = staff.post("/auctions/new/", form)
+    assert short.status_code == 400 and "第" in short.content.decode()  # the listing rule cited
+    form["free_ends_at"] = (starts + timedelta(days=10)).strftime("%Y-%m-%dT%H:%M")
+    done = staff.post("/auctions/new/", form)
+    assert done.status_code == 302
+    auction = Auction.objects.get(title="表单登记地块")
+    assert auction.starts_at == starts.replace(second=0, microsecond=0)

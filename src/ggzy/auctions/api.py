@@ -299,11 +299,11 @@ def pre_emption(request: HttpRequest, auction_id: int, payload: PreEmptionIn) ->
 
 
 @router.get("/{int:auction_id}/envelopes")
-def sealed_envelopes(request: HttpRequest, auction_id: int) -> list[dict[str, str]]:
+def sealed_envelopes(request: HttpRequest, auction_id: int) -> dict[str, list[dict[str, str]]]:
     """The sealed envelopes' signed headers (the reserve, each sealed bid): a keyholder
     unwraps its shares on its own machine (``ggzy bid escrow-share``) after the close."""
     auction = selectors.get_auction(_user(request), auction_id)
-    return services.envelope_parts(auction)
+    return {"envelopes": services.envelope_parts(auction)}
 
 
 @router.post("/{int:auction_id}/shares", response=AuctionOut)

@@ -20,6 +20,10 @@ from .engine import Direction, Phase
 from .trade_types import METHOD_LABELS, Method, TradeType, all_types
 
 METHOD_CHOICES = [(m.value, METHOD_LABELS[m][0]) for m in Method]
+DIRECTION_CHOICES = [
+    (Direction.FORWARD.value, _("正向（价高者得）")),
+    (Direction.REVERSE.value, _("反向（价低者得）")),
+]
 
 
 class Auction(models.Model):
@@ -49,10 +53,7 @@ class Auction(models.Model):
     direction = models.CharField(
         _("竞价方向"),
         max_length=8,
-        choices=[
-            (Direction.FORWARD.value, _("正向（价高者得）")),
-            (Direction.REVERSE.value, _("反向（价低者得）")),
-        ],
+        choices=DIRECTION_CHOICES,
         default=Direction.FORWARD,
     )
     start_price = models.BigIntegerField(_("起始价（分）"))

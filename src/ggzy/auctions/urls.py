@@ -5,6 +5,7 @@ from . import views
 app_name = "auctions"
 urlpatterns: list[URLPattern | URLResolver] = [
     path("", views.auction_list, name="list"),
+    path("new/", views.auction_new, name="new"),
     path("<int:auction_id>/", views.auction_hall, name="hall"),
     path("<int:auction_id>/bids/", views.place_bid, name="bid"),
     path("<int:auction_id>/declare/", views.declare, name="declare"),

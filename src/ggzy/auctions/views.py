@@ -19,8 +19,10 @@ from ggzy.accounts.selectors import is_centre_staff
 from ggzy.entities.selectors import entity_of
 from ggzy.kernel.errors import DomainError, Forbidden, NotFound
 from ggzy.kernel.money import format_cny, from_fen
+from ggzy.tendering.forms import show_error
 
 from . import hall, selectors, services
+from .forms import AuctionForm
 from .models import Auction, Registration
 from .trade_types import Method
 
@@ -52,7 +54,30 @@ def auction_list(request: HttpRequest) -> HttpResponse:
         }
         for a in selectors.auctions_visible_to(_user(request))[:200]
     ]
-    return render(request, "auctions/list.html", {"rows": rows})
+    user = _user(request)
+    context = {"rows": rows, "may_register": is_centre_staff(user)}
+    return render(request, "auctions/list.html", context)
+
+
+@login_required
+def auction_new(request: HttpRequest) -> HttpResponse:
+    """Entry by centre staff (进场登记), for the transferor."""
+    user = _user(request)
+    if not is_centre_staff(user):
+        return _refused(request, Forbidden("只有交易中心工作人员可以登记", "centre staff only"))
+    form = AuctionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            auction = services.register_auction(
+                user=user, data=form.service_data(), ip=_ip(request)
+            )
+        except DomainError as exc:
+            show_error(form, exc)
+        else:
+            messages.success(request, _("已登记，请出让人/转让方设定底价（如设），再发布公告。"))
+            return redirect("auctions:hall", auction_id=auction.pk)
+    status = 400 if request.method == "POST" else 200
+    return render(request, "auctions/new.html", {"form": form}, status=status)
 
 
 def _hall_context(request: HttpRequest, auction: Auction) -> dict[str, Any]:

@@ -230,7 +230,7 @@ def _timed_period(
 
 
 def _open_reserve(say: Print, auction_id: int) -> None:
-    parts = ok(_session(KEYHOLDERS[0]).get(f"{API}/{auction_id}/envelopes"))
+    parts = ok(_session(KEYHOLDERS[0]).get(f"{API}/{auction_id}/envelopes"))["envelopes"]
     for username in KEYHOLDERS[:2]:
         shares = keyholder_shares(parts, _key_path(username).read_bytes())
         _post(username, f"{API}/{auction_id}/shares", {"shares": shares})

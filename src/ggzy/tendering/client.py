@@ -57,6 +57,8 @@ def _retryable(exc: Exception) -> bool:
 
 
 class Client:
+    api = API  # the API's root under the platform URL; other apps' clients change it
+
     def __init__(
         self, base_url: str, token: str, *, timeout: float = 60.0, backoff: float = 1.0
     ) -> None:
@@ -99,7 +101,7 @@ class Client:
             headers["Content-Type"] = "application/json"
         try:
             conn = self._connection()
-            conn.request(method, self._prefix + API + path, body=body, headers=headers)
+            conn.request(method, self._prefix + self.api + path, body=body, headers=headers)
             response = conn.getresponse()
             data = response.read()
         except (OSError, http.client.HTTPException) as exc:
