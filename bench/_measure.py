@@ -3,6 +3,8 @@ single-row commits on the database under test (the physical bound of a write pat
 
 from __future__ import annotations
 
+import os
+import socket
 import statistics
 import time
 
@@ -31,3 +33,19 @@ def baseline_commits(n: int) -> list[float]:
     with connection.cursor() as cursor:
         cursor.execute("DROP TABLE bench_raw")
     return times
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time of a process (Linux), 0 where /proc is missing."""
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            fields = f.read().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")

@@ -36,7 +36,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _measure import baseline_commits, pct
+from _measure import baseline_commits, cpu_seconds, free_port, pct
 from _tender_world import ROOT, build, database, machine_facts, server_env, setup
 
 SUITE = "intl"
@@ -118,7 +118,7 @@ class Servers:
         env["GGZY_DEBUG"] = "0"
         if processes > 1:
             env["REDIS_URL"] = redis
-        self.ports = [_free_port() for _ in range(processes)]
+        self.ports = [free_port() for _ in range(processes)]
         ggzy = str(Path(sys.executable).parent / "ggzy")
         self.procs = [
             subprocess.Popen(
@@ -133,20 +133,12 @@ class Servers:
             _wait(port, proc)
 
     def cpu(self) -> float:
-        return sum(_cpu_seconds(p.pid) for p in self.procs)
+        return sum(cpu_seconds(p.pid) for p in self.procs)
 
     def stop(self) -> None:
         for proc in self.procs:
             proc.terminate()
             proc.wait(30)
-
-
-def _free_port() -> int:
-    import socket
-
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def _wait(port: int, proc: subprocess.Popen[bytes]) -> None:
@@ -162,15 +154,6 @@ def _wait(port: int, proc: subprocess.Popen[bytes]) -> None:
         except OSError:
             time.sleep(0.1)
     raise SystemExit(f"the server on {port} did not start")
-
-
-def _cpu_seconds(pid: int) -> float:
-    try:
-        with open(f"/proc/{pid}/stat") as f:
-            fields = f.read().rsplit(")", 1)[1].split()
-    except OSError:
-        return 0.0
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 # --- the clients (separate processes) --------------------------------------------------------
