@@ -6,6 +6,7 @@ order, the state equals a sequential replay of the accepted bids (the ledger).""
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from fractions import Fraction
 from itertools import pairwise
 
 import pytest
@@ -16,16 +17,20 @@ from ggzy.auctions.engine import (
     Bid,
     Direction,
     Event,
+    Offer,
     Phase,
+    Result,
     Rules,
     State,
     advance,
     declare,
+    least_amount,
     minimum_next,
     open_auction,
     place,
     replay,
     result,
+    sealed_result,
 )
 from ggzy.kernel.errors import DomainError
 
@@ -163,3 +168,26 @@ def test_the_state_is_a_replay_of_the_accepted_bids(
     assert all(better(x, y) >= s.rules.increment for x, y in pairwise(amounts))
     assert len({a.bid.key for a in s.history}) == len(s.history)  # none twice
     assert [a.seq for a in s.history] == list(range(1, len(s.history) + 1))
+
+
+def test_weighted_bids_compare_scores_and_pay_the_amount() -> None:
+    """权重报价: a bid counts as amount × the bidder's weight; the winner pays its amount."""
+    free_end = datetime(2026, 12, 1, 10, tzinfo=UTC)
+    rules = Rules(
+        "1", 10_000_000, 100_000, free_end, weights={"A": Fraction(1), "B": Fraction(11, 10)}
+    )
+    state = open_auction(rules, {"A", "B"})
+    at = free_end - timedelta(hours=1)
+    state, _ = place(state, Bid("1", "A", 10_000_000, "a1"), at)
+    assert least_amount(state, "B") == 9_181_819  # ⌈10,100,000 / 1.1⌉
+    with pytest.raises(DomainError) as low:
+        place(state, Bid("1", "B", 9_181_818, "b0"), at)
+    assert low.value.code == "below_increment"
+    state, _ = place(state, Bid("1", "B", 9_181_819, "b1"), at)
+    assert state.leader == "B" and state.score == Fraction(9_181_819) * Fraction(11, 10)
+    assert least_amount(state, "A") == 10_200_001
+    closed = advance(state, free_end)
+    assert result(closed, None) == Result("B", 9_181_819, False, "")
+    offers = [Offer("A", 10_000_000, at), Offer("B", 9_100_000, at)]
+    assert sealed_result(rules, offers, None).winner == "B"  # 10,010,000 beats 10,000,000
+    assert sealed_result(rules, offers, 9_500_000).failed  # the reserve is on the amount

@@ -45,6 +45,7 @@ class AuctionIn(Schema):
     keyholders: list[int] = []
     escrow_threshold: int | None = None
     has_reserve: bool | None = None
+    weighted: bool = False
 
 
 class AuctionOut(Schema):
@@ -62,6 +63,7 @@ class AuctionOut(Schema):
     increment: int
     deposit: int
     has_reserve: bool
+    weighted: bool
     escrow_threshold: int
     announce_at: datetime | None
     starts_at: datetime
@@ -85,6 +87,7 @@ class ReviewIn(Schema):
     accept: bool
     note: str = Field("", max_length=500)
     pre_emption: bool = False
+    weight: str | None = Field(None, max_length=10)
 
 
 class PreEmptionIn(Schema):
@@ -106,6 +109,7 @@ class RegistrationOut(Schema):
     deposit_status: str
     bidder_no: str
     pre_emption: bool
+    weight: str
 
 
 class BidIn(Schema):
@@ -159,6 +163,7 @@ def _registration(user: User, registration: Registration) -> dict[str, Any]:
         "deposit_status": registration.deposit_status,
         "bidder_no": registration.bidder_no,
         "pre_emption": registration.pre_emption,
+        "weight": str(registration.weight),
     }
 
 
@@ -247,6 +252,7 @@ def review(request: HttpRequest, registration_id: int, payload: ReviewIn) -> dic
         accept=payload.accept,
         note=payload.note,
         pre_emption=payload.pre_emption,
+        weight=payload.weight,
         ip=_ip(request),
     )
     return _registration(user, registration)

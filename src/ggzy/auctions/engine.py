@@ -22,10 +22,12 @@ leader wins unless a reserve price (底价, opened only at the close) is not rea
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from dataclasses import dataclass, replace
+import math
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from enum import StrEnum
+from fractions import Fraction
 
 from ggzy.kernel.errors import Conflict, InvalidInput, RuleViolation
 
@@ -51,12 +53,21 @@ class Rules:
     timed_min_bidders: int = 0
     direction: Direction = Direction.FORWARD
     whole_increments: bool = False
+    # 权重报价: a bidder's weight multiplies its bids before they are compared (1 if absent);
+    # the starting price, the increment and the order apply to the weighted scores.
+    weights: Mapping[str, Fraction] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         if self.start_price <= 0 or self.increment <= 0:
             raise ValueError("the starting price and the increment must be positive")
         if self.timed_seconds is not None and self.timed_seconds <= 0:
             raise ValueError("the countdown must be positive")
+        if any(w <= 0 for w in self.weights.values()):
+            raise ValueError("weights must be positive")
+
+    def score(self, bidder: str, amount: int) -> Fraction:
+        """What a bid counts for: its amount times the bidder's weight."""
+        return amount * self.weights.get(bidder, Fraction(1))
 
 
 @dataclass(frozen=True)
@@ -113,26 +124,45 @@ class State:
     def last_seq(self) -> int:
         return self.history[-1].seq if self.history else 0
 
+    @property
+    def score(self) -> Fraction | None:
+        """The leading bid's weighted score (its amount when nobody is weighted)."""
+        if not self.history:
+            return None
+        bid = self.history[-1].bid
+        return self.rules.score(bid.bidder, bid.amount)
+
 
 def open_auction(rules: Rules, qualified: Iterable[str]) -> State:
     return State(rules=rules, qualified=frozenset(qualified), deadline=rules.free_ends_at)
 
 
-def _after(a: int, b: int, rules: Rules) -> bool:
+def _after(a: Fraction | int, b: Fraction | int, rules: Rules) -> bool:
     """Whether ``a`` is better than ``b`` in the auction's direction."""
     return a > b if rules.direction is Direction.FORWARD else a < b
 
 
-def next_after(rules: Rules, price: int | None) -> int:
-    """The least (forward) or greatest (reverse) amount a bid may offer after ``price``."""
-    if price is None:
+def next_after(rules: Rules, score: Fraction | int | None) -> Fraction | int:
+    """The least (forward) or greatest (reverse) score a bid may reach after ``score``."""
+    if score is None:
         return rules.start_price
     step = rules.increment if rules.direction is Direction.FORWARD else -rules.increment
-    return price + step
+    return score + step
 
 
-def minimum_next(state: State) -> int:
-    return next_after(state.rules, state.price)
+def minimum_next(state: State) -> Fraction | int:
+    return next_after(state.rules, state.score)
+
+
+def whole_fen(rules: Rules, value: Fraction | int) -> int:
+    """A bound in whole fen, rounded the way that still meets it."""
+    return math.ceil(value) if rules.direction is Direction.FORWARD else math.floor(value)
+
+
+def least_amount(state: State, bidder: str) -> int:
+    """The amount in whole fen this bidder must offer to reach ``minimum_next``."""
+    rules = state.rules
+    return whole_fen(rules, Fraction(minimum_next(state)) / rules.weights.get(bidder, Fraction(1)))
 
 
 def advance(state: State, now: datetime) -> State:
@@ -173,11 +203,11 @@ def _check_bidder(state: State, bidder: str) -> None:
         )
 
 
-def _check_amount(state: State, amount: int) -> None:
+def _check_amount(state: State, bidder: str, amount: int) -> None:
     rules = state.rules
     if type(amount) is not int or amount <= 0:
         raise InvalidInput("报价无效", "the amount is invalid", code="bad_amount", field="amount")
-    least = minimum_next(state)
+    least = least_amount(state, bidder)
     if _after(least, amount, rules):
         word = "不低于" if rules.direction is Direction.FORWARD else "不高于"
         raise RuleViolation(
@@ -186,7 +216,7 @@ def _check_amount(state: State, amount: int) -> None:
             code="below_increment",
             field="amount",
         )
-    if rules.whole_increments:
+    if rules.whole_increments and not rules.weights:
         base = rules.start_price if state.price is None else state.price
         if abs(amount - base) % rules.increment:
             raise RuleViolation(
@@ -218,7 +248,7 @@ def place(state: State, bid: Bid, now: datetime) -> tuple[State, Accepted]:
     if state.phase is Phase.CLOSED:
         raise RuleViolation("竞价已结束", "bidding has ended", code="bidding_closed")
     _check_bidder(state, bid.bidder)
-    _check_amount(state, bid.amount)
+    _check_amount(state, bid.bidder, bid.amount)
     accepted = Accepted(seq=state.last_seq + 1, bid=bid, at=now)
     deadline = state.deadline
     if state.phase is Phase.TIMED:
@@ -270,13 +300,16 @@ class Offer:
 
 
 def sealed_result(rules: Rules, offers: Iterable[Offer], reserve: int | None) -> Result:
-    """The outcome of single sealed bids: the best offer at or beyond the starting price
-    wins, the earliest of equal offers first, unless the reserve is not reached."""
-    valid = [o for o in offers if not _after(rules.start_price, o.amount, rules)]
+    """The outcome of single sealed bids: the best weighted offer at or beyond the starting
+    price wins, the earliest of equal offers first, unless its amount does not reach the
+    reserve."""
+    valid = [
+        o for o in offers if not _after(rules.start_price, rules.score(o.bidder, o.amount), rules)
+    ]
     if not valid:
         return Result(None, None, True, "无有效报价 / no valid bids")
     sign = -1 if rules.direction is Direction.FORWARD else 1
-    best = min(valid, key=lambda o: (sign * o.amount, o.at))
+    best = min(valid, key=lambda o: (sign * rules.score(o.bidder, o.amount), o.at))
     if reserve is not None and _after(reserve, best.amount, rules):
         return Result(None, best.amount, True, "未达到底价 / reserve not reached")
     return Result(best.bidder, best.amount, False, "")

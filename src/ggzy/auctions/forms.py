@@ -51,6 +51,9 @@ class AuctionForm(forms.Form):
         label=_("开启所需托管方数（至少 2）"), min_value=2, required=False
     )
     has_reserve = forms.BooleanField(label=_("设底价（由出让人/转让方密封）"), required=False)
+    weighted = forms.BooleanField(
+        label=_("权重报价（审查时为每个竞买人设定权重系数）"), required=False
+    )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -79,5 +82,6 @@ class AuctionForm(forms.Form):
             "keyholders": [h.pk for h in d["keyholders"]],
             "escrow_threshold": d["escrow_threshold"],
             "has_reserve": d["has_reserve"],
+            "weighted": d["weighted"],
         }
         return data

@@ -42,6 +42,7 @@ def live_state(auction: Auction) -> dict[str, Any]:
         "status": auction.status,
         "phase": auction.phase,
         "direction": auction.direction,
+        "weighted": auction.weighted,
         "deadline": _iso(auction.deadline) if auction.phase != Phase.CLOSED else None,
         "price": auction.price,
         "leader": auction.leader or None,

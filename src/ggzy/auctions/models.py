@@ -70,6 +70,7 @@ class Auction(models.Model):
     keyholders = models.ManyToManyField(Keyholder, verbose_name=_("密钥托管方"), blank=True)
     escrow_threshold = models.PositiveSmallIntegerField(_("开启密封文件所需托管方数"), default=0)
     has_reserve = models.BooleanField(_("设有底价"), default=False)
+    weighted = models.BooleanField(_("权重报价"), default=False)
     reserve_envelope = models.BinaryField(_("密封底价"), null=True, blank=True)
     reserve_sealed_at = models.DateTimeField(_("底价密封时间"), null=True, blank=True)
     reserve = models.BigIntegerField(_("底价（分，竞价结束后开启）"), null=True, blank=True)
@@ -179,6 +180,7 @@ class Registration(models.Model):
         _("保证金状态"), max_length=10, choices=DepositStatus.choices, blank=True
     )
     bidder_no = models.CharField(_("竞买号"), max_length=12, blank=True)
+    weight = models.DecimalField(_("权重系数"), max_digits=4, decimal_places=3, default=1)
     pre_emption = models.BooleanField(_("享有优先购买权"), default=False)
     pre_emption_answer = models.CharField(
         _("优先购买权行使情况"),

@@ -52,6 +52,7 @@ class TradeType:
     whole_increments: bool = False  # bids move by whole increments (property rights)
     reverse: bool = False  # reverse bidding (lower wins) may be chosen
     pre_emption: bool = False  # a pre-emption right may be exercised after bidding
+    weighted: bool = False  # weighted bidding (权重报价) may be chosen
 
     @property
     def name(self) -> str:
@@ -93,6 +94,7 @@ def _property(code: str, name_zh: str, name_en: str, rule: str, *, reverse: bool
         whole_increments=True,
         reverse=reverse,
         pre_emption=True,
+        weighted=True,
     )
 
 
@@ -141,6 +143,7 @@ def _other(code: str, name_zh: str, name_en: str) -> TradeType:
         reserve=True,
         whole_increments=True,
         reverse=True,
+        weighted=True,
     )
 
 

@@ -266,6 +266,7 @@ def review(request: HttpRequest, registration_id: int) -> HttpResponse:
             accept=request.POST.get("accept") == "1",
             note=request.POST.get("note", ""),
             pre_emption=request.POST.get("pre_emption") == "1",
+            weight=request.POST.get("weight") or None,
             ip=_ip(request),
         ),
         _("审查结果已记录。"),

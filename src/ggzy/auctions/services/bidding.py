@@ -13,6 +13,7 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from fractions import Fraction
 
 from django.db import transaction
 
@@ -41,11 +42,25 @@ def rules_of(auction: Auction) -> Rules:
         timed_min_bidders=auction.timed_min_bidders,
         direction=Direction(auction.direction),
         whole_increments=auction.trade.whole_increments,
+        weights=_weights(auction),
     )
 
 
+def _weights(auction: Auction) -> dict[str, Fraction]:
+    """The weights of weighted bidding (权重报价), by bidder number; empty otherwise."""
+    if not auction.weighted:
+        return {}
+    rows = Registration.objects.filter(
+        auction=auction, status=Registration.Status.QUALIFIED
+    ).values_list("bidder_no", "weight")
+    return {number: Fraction(weight) for number, weight in rows}
+
+
 def minimum_next_of(auction: Auction) -> int:
-    return engine.next_after(rules_of(auction), auction.price)
+    """The least next score (the amount when nobody is weighted), in whole fen."""
+    rules = rules_of(auction)
+    score = rules.score(auction.leader, auction.price) if auction.price is not None else None
+    return engine.whole_fen(rules, engine.next_after(rules, score))
 
 
 def state_of(auction: Auction, qualified: frozenset[str] = frozenset()) -> State:

@@ -7,6 +7,7 @@ applicant by a pseudonym and the hall by the bidder number (竞买号) until the
 from __future__ import annotations
 
 import secrets
+from decimal import Decimal, InvalidOperation
 
 from django.db import transaction
 
@@ -127,6 +128,7 @@ def review(
     accept: bool,
     note: str = "",
     pre_emption: bool = False,
+    weight: object = None,
     ip: str | None = None,
 ) -> Registration:
     """The centre reviews an application (资格审查), and records a pre-emption right
@@ -154,7 +156,10 @@ def review(
     registration.review_note = note
     registration.reviewed_at = clock.now()
     registration.pre_emption = pre_emption
-    registration.save(update_fields=["status", "review_note", "reviewed_at", "pre_emption"])
+    registration.weight = _weight(registration.auction, weight)
+    registration.save(
+        update_fields=["status", "review_note", "reviewed_at", "pre_emption", "weight"]
+    )
     record(
         "auction.reviewed",
         subject=f"auction:{registration.auction.code}",
@@ -162,12 +167,36 @@ def review(
             "applicant": applicant_ref(registration.auction, registration.entity),
             "accepted": accept,
             "pre_emption": pre_emption,
+            "weight": str(registration.weight),
         },
         actor=user.actor,
         ip=ip,
     )
     _qualify_if_ready(registration, user, ip)
     return registration
+
+
+WEIGHT_RANGE = (Decimal("0.5"), Decimal("2"))
+
+
+def _weight(auction: Auction, value: object) -> Decimal:
+    """The bidder's weight for weighted bidding (权重报价), set by the centre at review."""
+    if value is None or value == "":
+        return Decimal(1)
+    low, high = WEIGHT_RANGE
+    try:
+        weight = Decimal(str(value))
+    except (InvalidOperation, ValueError):
+        weight = Decimal(0)
+    in_range = weight.is_finite() and low <= weight <= high
+    if not (auction.weighted and in_range and weight == weight.quantize(Decimal("0.001"))):
+        raise InvalidInput(
+            f"权重系数须在 {low}–{high} 之间、至多三位小数，且仅用于权重报价项目",
+            f"a weight is {low} to {high} with at most three decimals, for weighted bidding only",
+            code="bad_weight",
+            field="weight",
+        )
+    return weight
 
 
 @transaction.atomic

@@ -214,6 +214,14 @@ def register_auction(*, user: User, data: Mapping[str, Any], ip: str | None = No
     if region is None:
         raise InvalidInput("行政区划不存在", "no such region", code="invalid", field="region")
     holders, threshold, has_reserve = _escrow(trade, method, data)
+    weighted = bool(data.get("weighted"))
+    if weighted and not (trade.weighted and method in (Method.ONLINE, Method.ONE_SHOT)):
+        raise InvalidInput(
+            "权重报价只适用于产权类及其他权益类的网络竞价或一次报价",
+            "weighted bidding is for property and other rights, online or single sealed bids",
+            code="weighted_not_allowed",
+            field="weighted",
+        )
     now = clock.now()
     auction = Auction.objects.create(
         code=_next_code(CODE_PREFIX[trade.category], region, clock.today().year),
@@ -241,6 +249,7 @@ def register_auction(*, user: User, data: Mapping[str, Any], ip: str | None = No
         deposit=deposit,
         escrow_threshold=threshold,
         has_reserve=has_reserve,
+        weighted=weighted,
         created_by=user,
         created_at=now,
         **_schedule(trade, method, data),
@@ -264,6 +273,7 @@ def register_auction(*, user: User, data: Mapping[str, Any], ip: str | None = No
             "keyholders": [h.key_id for h in holders],
             "escrow_threshold": threshold,
             "has_reserve": has_reserve,
+            "weighted": weighted,
         },
         actor=user.actor,
         ip=ip,

@@ -9,6 +9,7 @@
   if (!hall || !initial) return;
   var labels = hall.dataset;
   var you = hall.dataset.you || null;
+  var weight = Number(hall.dataset.weight || "1") || 1;  // weighted bidding (权重报价)
   var offset = 0, deadline = null, lastSeq = 0, state = null, socket = null;
   var money = new Intl.NumberFormat("zh-CN", { minimumFractionDigits: 2, maximumFractionDigits: 2 });
 
@@ -28,7 +29,10 @@
     setText("phase", labels["phase" + next.phase.charAt(0).toUpperCase() + next.phase.slice(1)] || next.phase);
     if (you) setText("standing", next.leader === you ? labels.leading : labels.behind);
     var input = $("bid-amount");
-    if (input && document.activeElement !== input && next.minimum_next) input.value = plain(next.minimum_next);
+    if (input && document.activeElement !== input && next.minimum_next) {
+      var own = next.minimum_next / weight;  // the amount that reaches the least weighted score
+      input.value = plain(next.direction === "reverse" ? Math.floor(own) : Math.ceil(own));
+    }
     if (next.phase === "closed") {
       var form = $("bid-form");
       if (form) form.hidden = true;
