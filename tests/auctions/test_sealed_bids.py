@@ -6,16 +6,20 @@ wins, the earliest of equal offers first. Bad envelopes are refused with a reaso
 from __future__ import annotations
 
 import base64
+import io
+import json
 from datetime import timedelta
 from typing import Any
 
 import pytest
 
 from ggzy.auctions.models import Auction, SealedBid
-from ggzy.auctions.sealed_bid import keyholder_shares, seal_offer
+from ggzy.auctions.sealed_bid import PLAINTEXT_BYTES, aad, keyholder_shares, seal_offer
 from ggzy.core.models import LedgerEntry
 from ggzy.core.scheduler import run_due
 from ggzy.kernel import clock
+from ggzy.kernel.crypto import get_suite
+from ggzy.kernel.crypto.envelope import Escrow, seal
 from tests.fixtures.tendering import Party, World
 from tests.tendering.flow import ok
 
@@ -123,3 +127,43 @@ def test_no_sealed_bid_means_no_sale(world: World, sale: Auction, manual_clock: 
     sale.refresh_from_db()
     assert sale.status == Auction.Status.FAILED and "no bids" in sale.outcome
     assert clock.now() >= sale.free_ends_at
+
+
+def test_a_bidder_cannot_block_the_opening_with_a_bad_plaintext(
+    world: World, sale: Auction, manual_clock: Any, verified_client: Any
+) -> None:
+    """The bidder seals its own envelope: whatever is inside, the sale is still decided."""
+    a, b = world.bidders[:2]
+    url = f"{API}/{sale.pk}/sealed-bids"
+    info = ok(b.client.get(f"{API}/{sale.pk}/sealing"))
+    named = aad(info["auction"], info["bidder_no"])
+    out = io.BytesIO()
+    seal(
+        get_suite(info["suite"]),
+        io.BytesIO(b"[not, json"),
+        out,
+        signer_private_pem=b.keys["sign_key"],
+        recipients=[],
+        metadata=named,
+        escrow=Escrow(info["threshold"], [pem.encode() for pem in info["keyholders"]]),
+    )
+    ok(_post(b.client, url, {"envelope": base64.b64encode(out.getvalue()).decode()}), 201)
+    ok(_post(a.client, url, {"envelope": _envelope(a, sale, 1_020_000_000)}), 201)
+    holder = verified_client(world.keyholders[0][0].user)
+    early = holder.get(f"{API}/{sale.pk}/envelopes")
+    assert early.status_code == 403  # not before the close: even their number tells
+    assert a.client.get(f"{API}/{sale.pk}/envelopes").status_code == 403
+    manual_clock.set(sale.free_ends_at)
+    run_due()
+    parts = ok(holder.get(f"{API}/{sale.pk}/envelopes"))["envelopes"]
+    sizes = {json.loads(base64.b64decode(p["header"]))["size"] for p in parts}
+    # the reserve and the honest offer are padded alike, so their length tells nothing; the
+    # bad envelope is as its bidder made it
+    assert sizes == {PLAINTEXT_BYTES, len(b"[not, json")}
+    for keyholder, key in world.keyholders[:2]:
+        body = {"shares": keyholder_shares(parts, key)}
+        ok(_post(verified_client(keyholder.user), f"{API}/{sale.pk}/shares", body))
+    sale.refresh_from_db()
+    assert sale.status == Auction.Status.SOLD and sale.final_price == 1_020_000_000
+    bad = SealedBid.objects.get(auction=sale, bidder_no=info["bidder_no"])
+    assert bad.amount is None and "无法开启" in bad.invalid_reason

@@ -383,3 +383,13 @@ def test_bids_of_several_auctions_commit_together(world: World, manual_clock: An
     assert isinstance(results[999_999][0], DomainError)
     assert results[999_999][0].code == "auction_not_found"
     assert AuctionBid.objects.filter(auction__in=[first, second]).count() == 2
+
+
+def test_no_review_after_the_free_period(world: World, manual_clock: Any) -> None:
+    """A late review cannot qualify a bidder into timed bidding or the result."""
+    auction = announced(world)
+    registration = services.apply(user=world.bidders[0].user, auction_id=auction.pk)
+    manual_clock.set(auction.free_ends_at)
+    with pytest.raises(RuleViolation) as late:
+        services.review(user=world.centre_staff, registration_id=registration.pk, accept=True)
+    assert late.value.code == "not_open_for_applications"

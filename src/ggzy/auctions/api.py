@@ -308,7 +308,9 @@ def pre_emption(request: HttpRequest, auction_id: int, payload: PreEmptionIn) ->
 def sealed_envelopes(request: HttpRequest, auction_id: int) -> dict[str, list[dict[str, str]]]:
     """The sealed envelopes' signed headers (the reserve, each sealed bid): a keyholder
     unwraps its shares on its own machine (``ggzy bid escrow-share``) after the close."""
-    auction = selectors.get_auction(_user(request), auction_id)
+    user = _user(request)
+    auction = selectors.get_auction(user, auction_id)
+    selectors.require_keyholder_after_close(user, auction)
     return {"envelopes": services.envelope_parts(auction)}
 
 

@@ -135,7 +135,9 @@ class AuctionHallConsumer(AsyncJsonWebsocketConsumer):
         try:
             result = await desk().submit(
                 self.auction_id,
-                Order(self.user, content.get("amount"), key, self.scope.get("client", [None])[0]),
+                Order(
+                    self.user, content.get("amount"), key, (self.scope.get("client") or [None])[0]
+                ),
             )
         except Exception:
             log.exception("bid on auction %s failed", self.auction_id)

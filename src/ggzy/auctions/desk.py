@@ -46,11 +46,14 @@ class Desk:
                 results = await _place(groups)
             except Exception as exc:  # every waiting bid must get an answer
                 for _, _, future in batch:
-                    future.set_exception(exc)
+                    if not future.done():  # a socket that went away no longer waits
+                        future.set_exception(exc)
                 continue
             answers = {auction_id: iter(rs) for auction_id, rs in results.items()}
             for auction_id, _, future in batch:
-                future.set_result(next(answers[auction_id]))
+                answer = next(answers[auction_id])
+                if not future.done():
+                    future.set_result(answer)
 
 
 _desks: dict[int, Desk] = {}

@@ -15,6 +15,15 @@ from ggzy.kernel.crypto.envelope import Escrow, seal
 
 PURPOSE = "auction-sealed-bid"
 MAX_BYTES = 64 * 1024
+PLAINTEXT_BYTES = 256  # every sealed amount is padded to this, so its length tells nothing
+
+
+def padded(content: dict[str, object]) -> bytes:
+    """``content`` as JSON padded with spaces to ``PLAINTEXT_BYTES`` (still valid JSON)."""
+    text = json.dumps(content).encode()
+    if len(text) > PLAINTEXT_BYTES:
+        raise ValueError("the sealed content is too long")
+    return text + b" " * (PLAINTEXT_BYTES - len(text))
 
 
 def aad(auction_code: str, bidder_no: str) -> dict[str, str]:
@@ -38,7 +47,7 @@ def seal_offer(
     out = io.BytesIO()
     seal(
         get_suite(suite),
-        io.BytesIO(json.dumps({**named, "amount": amount}).encode()),
+        io.BytesIO(padded({**named, "amount": amount})),
         out,
         signer_private_pem=sign_key_pem,
         recipients=[],

@@ -86,3 +86,15 @@ def require_confirmation_reader(user: User, auction: Auction) -> None:
             "the confirmation is for the transferor, the winner and the supervisors",
             code="not_a_party",
         )
+
+
+def require_keyholder_after_close(user: User, auction: Auction) -> None:
+    """The sealed envelopes' headers go to this sale's keyholders, and only after the close:
+    before it, even their number would tell who bid."""
+    holder = user.is_authenticated and auction.keyholders.filter(user=user, is_active=True)
+    if not holder or auction.status != Auction.Status.CLOSED:
+        raise Forbidden(
+            "密封文件仅在竞价结束后向本项目的密钥托管方提供",
+            "the sealed envelopes go to this sale's keyholders, after bidding has ended",
+            code="not_keyholder",
+        )

@@ -62,4 +62,5 @@ def changed(auction: Auction, bids: Sequence[AuctionBid] = ()) -> None:
         "bids": [bid_view(b) for b in bids],
         "now": clock.now().astimezone(clock.SHANGHAI).isoformat(timespec="milliseconds"),
     }
-    transaction.on_commit(lambda: broadcast(auction.pk, message))
+    # robust: the bids are committed whatever happens to the signal (a channel layer down)
+    transaction.on_commit(lambda: broadcast(auction.pk, message), robust=True)

@@ -135,6 +135,7 @@ def review(
     (优先购买权, e.g. an existing shareholder's) where the trade type has one."""
     require_staff(user)
     registration = _lock_registration(registration_id)
+    _open_for_applications(registration.auction)
     if registration.status != Registration.Status.APPLIED:
         raise Conflict("该申请已审查", "the application was already reviewed", code="reviewed")
     note = clean_text(

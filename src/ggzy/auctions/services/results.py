@@ -28,7 +28,7 @@ from ggzy.kernel.money import format_cny, from_fen
 
 from .. import confirmation, engine, sealed_bid
 from ..engine import State
-from ..models import Auction, EnvelopeShare, Registration
+from ..models import Auction, EnvelopeShare, Registration, SealedBid
 from ..trade_types import Method
 from ._common import changed, lock_auction
 from .notices import publish
@@ -122,21 +122,37 @@ def _open_reserve(auction: Auction, container: bytes) -> int:
     return int(content["reserve"])
 
 
+MAX_OFFER = 10**15  # fen: far above any sale, far below the database's integer
+
+
+def _offer(auction: Auction, bid: SealedBid) -> int:
+    """The amount a sealed bid offers, or ``ValueError`` with why it is invalid. The bidder
+    sealed the envelope itself, so nothing in it is trusted: an envelope that does not open,
+    or opens to anything but this sale's offer, is the bidder's invalid bid and never stops
+    the sale."""
+    try:
+        content = _open(auction, bid.envelope, bytes(bid.container), bid.signer_public_pem.encode())
+    except (DomainError, ValueError, TypeError):
+        raise ValueError("信封无法开启 / the envelope does not open") from None
+    expected = sealed_bid.aad(auction.code, bid.bidder_no)
+    if not isinstance(content, dict) or {k: content.get(k) for k in expected} != expected:
+        raise ValueError("信封内容与本项目或竞买号不符 / not for this sale or bidder")
+    amount = content.get("amount")
+    if type(amount) is not int or not 0 < amount < MAX_OFFER:
+        raise ValueError("报价金额无效 / the amount is invalid")
+    return amount
+
+
 def _open_bids(auction: Auction, actor: str) -> list[engine.Offer]:
-    """Open every sealed bid; one that does not name this sale and its bidder, or offers no
-    whole amount in fen, is recorded as invalid."""
+    """Open every sealed bid; an invalid one is recorded as such."""
     offers = []
     for bid in auction.sealed_bids.order_by("submitted_at", "pk"):
-        content = _open(auction, bid.envelope, bytes(bid.container), bid.signer_public_pem.encode())
-        amount = content.get("amount")
-        expected = sealed_bid.aad(auction.code, bid.bidder_no)
-        if {k: content.get(k) for k in expected} != expected:
-            bid.invalid_reason = "信封内容与本项目或竞买号不符 / not for this sale or bidder"
-        elif type(amount) is not int or amount <= 0:
-            bid.invalid_reason = "报价金额无效 / the amount is invalid"
+        try:
+            bid.amount = _offer(auction, bid)
+        except ValueError as invalid:
+            bid.invalid_reason = str(invalid)
         else:
-            bid.amount = amount
-            offers.append(engine.Offer(bid.bidder_no, amount, bid.submitted_at))
+            offers.append(engine.Offer(bid.bidder_no, bid.amount, bid.submitted_at))
         bid.save(update_fields=["amount", "invalid_reason"])
         record(
             "auction.sealed_bid_opened",

@@ -8,7 +8,6 @@ before the keyholders hand in their shares after the close (MLR Order 39 Art 12)
 from __future__ import annotations
 
 import io
-import json
 from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
@@ -30,6 +29,7 @@ from ggzy.kernel.text import clean_text
 from ggzy.tendering.models import Keyholder
 from ggzy.workcalendar.periods import require_period
 
+from .. import sealed_bid
 from ..engine import Direction, Phase
 from ..models import Auction
 from ..trade_types import Method, TradeType
@@ -309,7 +309,7 @@ def seal_reserve(*, user: User, auction_id: int, amount: object, ip: str | None 
             code="bidding_started",
         )
     reserve = positive_fen(amount, "amount", "底价")
-    plain = json.dumps({**reserve_aad(auction), "reserve": reserve}).encode()
+    plain = sealed_bid.padded({**reserve_aad(auction), "reserve": reserve})
     container = io.BytesIO()
     suite = get_suite(settings.GGZY_CRYPTO_SUITE)
     sealed = seal(

@@ -84,7 +84,8 @@
     } else {
       out.textContent = labels.rejected + message.message_zh + " / " + message.message_en;
       out.className = "error";
-      if (message.code !== "rate_limited") key.value = newKey();
+      // a bid not taken (rate limit, server busy) keeps its key, so a retry counts once
+      if (message.code !== "rate_limited" && message.code !== "unavailable") key.value = newKey();
     }
   }
 
