@@ -26,6 +26,7 @@ import asyncio
 import bisect
 import json
 import os
+import random
 import subprocess
 import sys
 import tempfile
@@ -38,6 +39,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from _measure import baseline_commits, cpu_seconds, free_port, pct
 from _tender_world import ROOT, build, database, machine_facts, server_env, setup
+from _ws_client import Client
 
 SUITE = "intl"
 SAMPLE = 500  # bids per case whose watcher lag is computed (spread evenly)
@@ -159,22 +161,14 @@ def _wait(port: int, proc: subprocess.Popen[bytes]) -> None:
 # --- the clients (separate processes) --------------------------------------------------------
 
 
-async def _connect(host: str, auction: int, session: str | None) -> Any:
-    import websockets
-
+async def _open(host: str, auction: int, session: str | None, *on: Any) -> Client:
     headers = {"Origin": f"http://{host}"}
     if session:
         headers["Cookie"] = f"sessionid={session}"
     for attempt in range(50):
         try:
-            ws = await websockets.connect(
-                f"ws://{host}/ws/auctions/{auction}/hall/",
-                additional_headers=headers,
-                max_queue=None,
-                open_timeout=60,
-            )
-            return ws, json.loads(await ws.recv())
-        except (OSError, TimeoutError):
+            return await Client.connect(host, f"/ws/auctions/{auction}/hall/", headers, *on)
+        except (OSError, ConnectionError):
             await asyncio.sleep(0.1 * attempt)
     raise SystemExit(f"cannot connect to {host}")
 
@@ -191,54 +185,63 @@ def _state_seq(text: str) -> int:
 
 
 async def _bidder(job: dict[str, Any], host: str, auction: int, session: str, name: str) -> Any:
-    ws, first = await _connect(host, auction, session)
-    start, increment = first["state"]["minimum_next"], first["state"]["increment"]
+    loop = asyncio.get_running_loop()
     seen: list[tuple[int, float]] = []  # (state seq, time) of the updates this socket got
+    first: asyncio.Future[dict[str, Any]] = loop.create_future()
+    waiting: dict[str | None, asyncio.Future[dict[str, Any]]] = {}
+
+    def on_text(text: str) -> None:
+        if text.startswith('{"type": "update"'):
+            seen.append((_state_seq(text), time.time()))
+            return
+        message = json.loads(text)
+        if not first.done():
+            first.set_result(message)
+            return
+        key = message.get("key")
+        future = waiting.pop(key if key in waiting else next(iter(waiting), None), None)
+        if future is not None:
+            future.set_result(message)
+
+    def on_lost() -> None:  # the server dropped the socket: the run fails, loudly
+        for future in [first, *waiting.values()]:
+            if not future.done():
+                future.set_exception(ConnectionError(f"{name}: the server dropped the socket"))
+
+    ws = await _open(host, auction, session, on_text, on_lost)
+    state = (await first)["state"]
+    start, increment = state["minimum_next"], state["increment"]
     answers = []
-    n = 0
     await job["ready"]()
-    origin_us, ends = job["origin_us"], job["ends"]
+    origin_us, ends, pace = job["origin_us"], job["ends"], job["pace"]
+    began = time.time() + (random.random() / pace if pace else 0)
+    n = 0
     while time.time() < ends:
+        if pace and (wait := began + n / pace - time.time()) > 0:
+            await asyncio.sleep(wait)
         amount = start + increment * (time.time_ns() // 1000 - origin_us)
         key = f"{name}-{n}"
         n += 1
+        waiting[key] = answer = loop.create_future()
         sent = time.perf_counter()
-        await ws.send(json.dumps({"type": "bid", "amount": f"{amount / 100:.2f}", "key": key}))
-        while True:
-            text = await ws.recv()
-            if text.startswith('{"type": "update"'):
-                seen.append((_state_seq(text), time.time()))
-                continue
-            message = json.loads(text)
-            if message.get("key") == key:
-                waited = time.perf_counter() - sent
-                answers.append(
-                    (message["type"], waited, message.get("seq"), message.get("at"), key,
-                     message.get("code"))
-                )  # fmt: skip
-                break
-    ends_watch = time.time() + 3
-    while time.time() < ends_watch:
-        try:
-            text = await asyncio.wait_for(ws.recv(), ends_watch - time.time())
-        except TimeoutError:
-            break
-        seen.append((_state_seq(text), time.time()))
+        ws.send(json.dumps({"type": "bid", "amount": f"{amount / 100:.2f}", "key": key}))
+        message = await answer
+        answers.append(
+            (message["type"], time.perf_counter() - sent, message.get("seq"), message.get("at"),
+             key, message.get("code"))
+        )  # fmt: skip
+    await asyncio.sleep(max(0.0, ends + 3 - time.time()))
     await ws.close()
     return {"auction": auction, "answers": answers, "seen": _compact(seen)}
 
 
 async def _watcher(job: dict[str, Any], host: str, auction: int) -> Any:
-    ws, first = await _connect(host, auction, None)
-    seen = [(first["state"]["seq"], time.time())]
+    seen: list[tuple[int, float]] = []
+    ws = await _open(host, auction, None, lambda text: seen.append((_state_seq(text), time.time())))
+    while not seen:
+        await asyncio.sleep(0.01)
     await job["ready"]()
-    ends = job["ends"] + 3
-    while time.time() < ends:
-        try:
-            text = await asyncio.wait_for(ws.recv(), max(0.01, ends - time.time()))
-        except TimeoutError:
-            break
-        seen.append((_state_seq(text), time.time()))
+    await asyncio.sleep(max(0.0, job["ends"] + 3 - time.time()))
     await ws.close()
     return {"auction": auction, "seen": _compact(seen)}
 
@@ -316,6 +319,7 @@ def run_case(
             "seconds": args.seconds,
             "go": str(go),
             "origin_us": origin_us,
+            "pace": args.pace,
         }
         path = Path(tmp) / f"{label}-client-{c}.json"
         path.write_text(json.dumps(job))
@@ -447,6 +451,9 @@ def main() -> int:
     parser.add_argument("--auctions", type=int, default=100)
     parser.add_argument("--per-auction", type=int, default=20)
     parser.add_argument("--seconds", type=float, default=20)
+    parser.add_argument(
+        "--pace", type=float, default=0, help="bids/s per bidder (default: as fast as it can)"
+    )
     parser.add_argument("--processes", type=int, default=1, help="server processes")
     parser.add_argument("--client-processes", type=int, default=2)
     parser.add_argument("--redis", default="redis://127.0.0.1:6379/6")

@@ -70,6 +70,10 @@ def _ack(placed: Placed) -> dict[str, Any]:
 
 
 class AuctionHallConsumer(AsyncJsonWebsocketConsumer):
+    # Updates come through the process's relay, never to a socket's own channel; naming no
+    # configured layer keeps Channels from opening (and scanning) one channel per socket.
+    channel_layer_alias = "none: updates come through the relay"
+
     async def dispatch(self, message: dict[str, Any]) -> None:
         # Channels closes stale database connections on a thread before every message; this
         # consumer never touches the database on the event loop (its work runs through

@@ -18,6 +18,7 @@ from .engine import Phase
 from .models import Auction, AuctionBid
 
 RECENT = 50  # bids sent to a (re)connecting watcher; the API pages the rest
+UPDATE_BIDS = 20  # the newest bids an update carries: in a busy hall, not all since the last
 
 
 def group_name(auction_id: int) -> str:

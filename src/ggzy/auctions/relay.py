@@ -3,9 +3,12 @@ channel-layer group per process, not one per socket, and one encoded message per
 for all of this process's watchers of the auction.
 
 Updates are coalesced: the first one after a quiet spell waits ``COALESCE_SECONDS``, and
-everything arriving meanwhile — newer states, more bids — goes out in that one message.
-Commits from several processes may arrive out of order, so the newest state (by
-sequence) wins and the bids are sorted; a watcher that still sees a gap asks for ``sync``.
+everything arriving meanwhile — newer states, more bids — goes out in that one message,
+with the newest state and the newest ``UPDATE_BIDS`` bids (``partial`` when older ones were
+left out: the page shows them after a ``sync``, the API pages all of them). Commits from
+several processes may arrive out of order, so the newest state (by sequence) wins and the
+bids are sorted; a watcher that sees a gap in a message that is not partial asks for
+``sync``.
 """
 
 from __future__ import annotations
@@ -13,12 +16,13 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from channels.layers import get_channel_layer
 
-from .hall import group_name
+from .hall import UPDATE_BIDS, group_name
 
 log = logging.getLogger("ggzy.auctions")
 
@@ -26,7 +30,10 @@ COALESCE_SECONDS = 0.05
 
 
 class Watcher(Protocol):
-    async def send(self, text_data: str | None = None, bytes_data: bytes | None = None) -> None: ...
+    """A hall socket; ``base_send`` is the server's own send (one message object serves every
+    watcher, with no consumer layers between)."""
+
+    base_send: Callable[[dict[str, Any]], Awaitable[None]]
 
 
 @dataclass(eq=False)
@@ -60,11 +67,17 @@ class Relay:
 
     def merge(self, event: dict[str, Any]) -> None:
         if self.pending is None:
-            self.pending = {"type": "update", "state": event["state"], "bids": list(event["bids"])}
+            self.pending = {
+                "type": "update",
+                "state": event["state"],
+                "bids": list(event["bids"]),
+                "partial": event["partial"],
+            }
         else:
             if event["state"]["seq"] >= self.pending["state"]["seq"]:
                 self.pending["state"] = event["state"]
             self.pending["bids"].extend(event["bids"])
+            self.pending["partial"] |= event["partial"]
         self.pending["now"] = event["now"]
         if self.flusher is None or self.flusher.done():
             self.flusher = asyncio.ensure_future(self._flush())
@@ -74,11 +87,14 @@ class Relay:
         message, self.pending = self.pending, None
         if message is None:
             return
-        message["bids"].sort(key=lambda bid: bid["seq"])
-        text = json.dumps(message, ensure_ascii=False)
+        bids = sorted(message["bids"], key=lambda bid: bid["seq"])
+        if len(bids) > UPDATE_BIDS:
+            message["partial"] = True
+        message["bids"] = bids[-UPDATE_BIDS:]
+        frame = {"type": "websocket.send", "text": json.dumps(message, ensure_ascii=False)}
         for watcher in list(self.watchers):
             try:
-                await watcher.send(text_data=text)
+                await watcher.base_send(frame)
             except Exception:  # a socket closing under us must not stop the others
                 log.debug("a watcher of auction %s went away", self.auction_id)
 

@@ -10,12 +10,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from django.db import connection, models
+from django.db import DEFAULT_DB_ALIAS, connections, models
 
 
 def insert_all(objs: Sequence[models.Model]) -> None:
     if not objs:
         return
+    connection = connections[DEFAULT_DB_ALIAS]  # not the proxy: one look-up, not one per value
     meta = type(objs[0])._meta
     fields = [
         f

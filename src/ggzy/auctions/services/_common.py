@@ -15,7 +15,7 @@ from ggzy.kernel import clock
 from ggzy.kernel.errors import Forbidden, InvalidInput, NotFound
 from ggzy.kernel.money import fen
 
-from ..hall import bid_view, broadcast, live_state
+from ..hall import UPDATE_BIDS, bid_view, broadcast, live_state
 from ..models import Auction, AuctionBid
 
 
@@ -59,7 +59,10 @@ def changed(auction: Auction, bids: Sequence[AuctionBid] = ()) -> None:
     """Tell the hall once the transaction has committed, never before."""
     message = {
         "state": live_state(auction),
-        "bids": [bid_view(b) for b in bids],
+        # The newest suffice: each process's relay keeps the newest of all it receives, and
+        # those are still consecutive (each lies within UPDATE_BIDS of its own batch's last).
+        "bids": [bid_view(b) for b in bids[-UPDATE_BIDS:]],
+        "partial": len(bids) > UPDATE_BIDS,
         "now": clock.now().astimezone(clock.SHANGHAI).isoformat(timespec="milliseconds"),
     }
     # robust: the bids are committed whatever happens to the signal (a channel layer down)

@@ -93,18 +93,17 @@ def _not_qualified() -> RuleViolation:
     )
 
 
-def _bidder_numbers(auction: Auction, users: Sequence[User]) -> dict[int, str]:
-    """user id → bidder number, for the users qualified in this auction."""
-    rows = Registration.objects.filter(
-        auction=auction,
-        status=Registration.Status.QUALIFIED,
-        entity__users__user__in=[u.pk for u in users if u.is_authenticated],
-    ).values_list("entity__users__user", "bidder_no")
-    return dict(rows)
+def _bidder_numbers(auction: Auction, user: User | None = None) -> dict[int, str]:
+    """user id → bidder number, for the users qualified in this auction (or only ``user``).
+    A batch asks for all of them: one plain query, cheaper than naming hundreds of users."""
+    rows = Registration.objects.filter(auction=auction, status=Registration.Status.QUALIFIED)
+    if user is not None:
+        rows = rows.filter(entity__users__user=user.pk)
+    return dict(rows.values_list("entity__users__user", "bidder_no"))
 
 
 def bidder_no_of(user: User, auction: Auction) -> str:
-    found = _bidder_numbers(auction, [user]).get(user.pk)
+    found = _bidder_numbers(auction, user).get(user.pk) if user.is_authenticated else None
     if not found:
         raise _not_qualified()
     return found
@@ -233,7 +232,7 @@ def _order(auction: Auction, checked: Checked, results: list[Placed | DomainErro
             "this sale takes single sealed bids, not open bids",
             code="sealed_bids_only",
         )
-    numbers = _bidder_numbers(auction, [order.user for _, order, _, _ in checked])
+    numbers = _bidder_numbers(auction)
     earlier = {
         b.key: b
         for b in AuctionBid.objects.filter(auction=auction, key__in=[k for _, _, k, _ in checked])

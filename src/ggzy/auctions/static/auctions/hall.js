@@ -98,8 +98,13 @@
       show(message.state, message.now);
     } else if (message.type === "update") {
       if (message.bids.length && message.bids[0].seq > lastSeq + 1) {
-        socket.send(JSON.stringify({ type: "sync" }));  // missed something: ask for it all
-        return;
+        if (!message.partial) {
+          socket.send(JSON.stringify({ type: "sync" }));  // missed something: ask for it all
+          return;
+        }
+        // a busy hall sends only the newest bids: show those, without a hole in the list
+        document.querySelector("#bids tbody").innerHTML = "";
+        lastSeq = message.bids[0].seq - 1;
       }
       addBids(message.bids);
       show(message.state, message.now);
