@@ -1,6 +1,8 @@
 """The bidding hall under load, beside the raw durable commit rate of the same database.
 
-(a) One auction, ``--bidders`` connected bidders bidding as fast as they can and
+(a) One auction, ``--bidders`` connected bidders bidding as fast as they can (each keeps
+one bid in flight; ``--pace N`` instead has each bid N times a second, at a random phase,
+to measure the answer and lag times at a given load rather than at saturation) and
 ``--watchers`` watchers; (b) ``--auctions`` auctions at once with ``--per-auction`` bidders
 each (the bidders are also the watchers of their auction). For each: accepted bids per
 second (every one committed, with its ledger entry, before its answer), p50/p99 time from
@@ -10,13 +12,15 @@ is checked against the answers and the ledger: no acknowledged bid lost, none du
 
 The servers are real: ``--processes`` uvicorn processes of ``ggzy.asgi:application`` (more
 than one share a Redis channel layer at ``--redis``). The clients are other processes on
-the same machine (loopback), running asyncio WebSocket clients. A bidder bids a price
+the same machine (loopback), running minimal asyncio WebSocket clients (``_ws_client.py``:
+they share the cores with the server, so they must cost little). A bidder bids a price
 derived from the clock (start + increment × microseconds since the start), so concurrent
 bids are mostly in ascending order; a bid overtaken by a higher one before its turn is
 refused with a reason and counted as refused.
 
     python bench/auctions_bench.py                      # SQLite file
     python bench/auctions_bench.py --db postgres://127.0.0.1:5432/test
+    python bench/auctions_bench.py --case a --pace 4    # 500 × 4 = 2,000 bids/s offered
 """
 
 from __future__ import annotations

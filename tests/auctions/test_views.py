@@ -9,11 +9,13 @@ from typing import Any
 
 import pytest
 
+from ggzy.auctions import services
 from ggzy.auctions.models import Auction, AuctionBid
+from ggzy.auctions.sealed_bid import keyholder_shares
 from ggzy.kernel import clock
 from tests.fixtures.tendering import World
 
-from .flow import announced, qualify, register
+from .flow import announced, open_reserve, qualify, register
 
 pytestmark = pytest.mark.django_db
 
@@ -109,3 +111,33 @@ def test_centre_staff_enter_a_sale_from_the_form(
     assert done.status_code == 302
     auction = Auction.objects.get(title="表单登记地块")
     assert auction.starts_at == starts.replace(second=0, microsecond=0)
+
+
+def test_after_the_close_keyholders_see_the_opening_and_how_to_hand_in(
+    world: World, client: Any, manual_clock: Any, verified_client: Any
+) -> None:
+    auction = announced(world)
+    qualify(world, auction, world.bidders[0])
+    manual_clock.set(auction.starts_at + timedelta(minutes=1))
+    services.place_bid(
+        user=world.bidders[0].user, auction_id=auction.pk, amount="12500000.00", key="k-1"
+    )
+    manual_clock.set(auction.free_ends_at + timedelta(seconds=1))
+    assert services.advance(auction.pk).status == Auction.Status.CLOSED
+    first, second = (verified_client(holder.user) for holder, _ in world.keyholders[:2])
+    holders = len(world.keyholders)
+    page = first.get(f"/auctions/{auction.pk}/").content.decode()
+    assert f"已有 0 个托管方提交份额，需 2 个（共 {holders} 个）" in page
+    assert "ggzy bid auction-shares --server http://testserver" in page
+    assert f"--auction {auction.pk} --key" in page
+    public = client.get(f"/auctions/{auction.pk}/").content.decode()
+    assert "已有 0 个托管方提交份额" in public and 'id="keyholder-shares"' not in public
+    open_reserve(world, auction, holders=1)
+    page = first.get(f"/auctions/{auction.pk}/").content.decode()
+    assert "已有 1 个托管方提交份额" in page and 'id="keyholder-shares"' not in page
+    assert 'id="keyholder-shares"' in second.get(f"/auctions/{auction.pk}/").content.decode()
+    holder, key = world.keyholders[1]
+    shares = keyholder_shares(services.envelope_parts(auction), key)
+    services.submit_shares(user=holder.user, auction_id=auction.pk, shares=shares)
+    done = client.get(f"/auctions/{auction.pk}/").content.decode()
+    assert 'id="opening"' not in done and 'id="outcome"' in done

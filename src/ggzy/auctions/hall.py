@@ -7,6 +7,7 @@ sequence is not the one before) asks for the full state again.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from asgiref.sync import async_to_sync
@@ -65,7 +66,14 @@ def full_state(auction: Auction) -> dict[str, Any]:
     }
 
 
-def broadcast(auction_id: int, message: dict[str, Any]) -> None:
+def broadcast(messages: Sequence[tuple[int, dict[str, Any]]]) -> None:
+    """Each (auction id, message) to the auction's group, in one hop to the event loop."""
     layer = get_channel_layer()
-    if layer is not None:
-        async_to_sync(layer.group_send)(group_name(auction_id), {"type": "hall.update", **message})
+    if layer is None or not messages:
+        return
+
+    async def send_all() -> None:
+        for auction_id, message in messages:
+            await layer.group_send(group_name(auction_id), {"type": "hall.update", **message})
+
+    async_to_sync(send_all)()

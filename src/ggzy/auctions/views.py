@@ -112,11 +112,28 @@ def _hall_context(request: HttpRequest, auction: Auction) -> dict[str, Any]:
         "next_yuan": from_fen(live["minimum_next"]) if live["minimum_next"] else "",
         "key": secrets.token_urlsafe(12),
         "winner": auction.winner if auction.status == Auction.Status.SOLD else None,
+        "opening": _opening(user, auction),
         "may_pre_empt": own is not None
         and own.pre_emption
         and not own.pre_emption_answer
         and auction.status == Auction.Status.PRE_EMPTION
         and own.pk != auction.winner_id,
+    }
+
+
+def _opening(user: User, auction: Auction) -> dict[str, Any] | None:
+    """After the close, while the sealed envelopes wait for the keyholders (开启密封文件):
+    how many have handed in their shares, and whether this user is one who still must."""
+    if auction.status != Auction.Status.CLOSED or not auction.escrow_threshold:
+        return None
+    handed = set(auction.shares.values_list("keyholder__user", flat=True).distinct())
+    return {
+        "handed": len(handed),
+        "threshold": auction.escrow_threshold,
+        "holders": auction.keyholders.filter(is_active=True).count(),
+        "yours": user.is_authenticated
+        and user.pk not in handed
+        and auction.keyholders.filter(user=user, is_active=True).exists(),
     }
 
 

@@ -19,12 +19,23 @@ from ..hall import UPDATE_BIDS, bid_view, broadcast, live_state
 from ..models import Auction, AuctionBid
 
 
+def no_such_auction() -> NotFound:
+    return NotFound("竞价项目不存在", "no such auction", code="auction_not_found")
+
+
 def lock_auction(auction_id: int) -> Auction:
     """The auction row, locked: it is the one lock that totally orders its bids."""
     try:
         return Auction.objects.select_for_update(of=("self",)).get(pk=auction_id)
     except (Auction.DoesNotExist, ValueError, TypeError):
-        raise NotFound("竞价项目不存在", "no such auction", code="auction_not_found") from None
+        raise no_such_auction() from None
+
+
+def lock_auctions(ids: Sequence[int]) -> dict[int, Auction]:
+    """Several auction rows locked in one statement, in id order (PostgreSQL locks the rows
+    as the sorted result yields them), the order every writer takes them in."""
+    rows = Auction.objects.select_for_update(of=("self",)).filter(pk__in=ids).order_by("pk")
+    return {auction.pk: auction for auction in rows}
 
 
 def require_staff(user: User) -> None:
@@ -57,13 +68,26 @@ def bidder_actor(auction: Auction, bidder_no: str) -> str:
 
 def changed(auction: Auction, bids: Sequence[AuctionBid] = ()) -> None:
     """Tell the hall once the transaction has committed, never before."""
-    message = {
-        "state": live_state(auction),
-        # The newest suffice: each process's relay keeps the newest of all it receives, and
-        # those are still consecutive (each lies within UPDATE_BIDS of its own batch's last).
-        "bids": [bid_view(b) for b in bids[-UPDATE_BIDS:]],
-        "partial": len(bids) > UPDATE_BIDS,
-        "now": clock.now().astimezone(clock.SHANGHAI).isoformat(timespec="milliseconds"),
-    }
+    changed_all([(auction, bids)])
+
+
+def changed_all(changes: Sequence[tuple[Auction, Sequence[AuctionBid]]]) -> None:
+    """``changed`` for the auctions of one batch: one signal after the commit for all."""
+    now = clock.now().astimezone(clock.SHANGHAI).isoformat(timespec="milliseconds")
+    messages = [
+        (
+            auction.pk,
+            {
+                "state": live_state(auction),
+                # The newest suffice: each process's relay keeps the newest of all it
+                # receives, and those are still consecutive (each lies within UPDATE_BIDS of
+                # the last of its own batch).
+                "bids": [bid_view(b) for b in bids[-UPDATE_BIDS:]],
+                "partial": len(bids) > UPDATE_BIDS,
+                "now": now,
+            },
+        )
+        for auction, bids in changes
+    ]
     # robust: the bids are committed whatever happens to the signal (a channel layer down)
-    transaction.on_commit(lambda: broadcast(auction.pk, message), robust=True)
+    transaction.on_commit(lambda: broadcast(messages), robust=True)

@@ -10,12 +10,14 @@ counts once even across server processes.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 from datetime import datetime
 from fractions import Fraction
 
 from django.db import transaction
+from django.db.models import F
 
 from ggzy.accounts.models import User
 from ggzy.core.bulk import insert_all
@@ -27,7 +29,15 @@ from .. import engine
 from ..engine import Accepted, Bid, Direction, Phase, Rules, State
 from ..models import Auction, AuctionBid, Declaration, Registration
 from ..trade_types import Method
-from ._common import bidder_actor, changed, lock_auction, positive_fen
+from ._common import (
+    bidder_actor,
+    changed,
+    changed_all,
+    lock_auction,
+    lock_auctions,
+    no_such_auction,
+    positive_fen,
+)
 
 KEY = re.compile(r"[A-Za-z0-9_.:-]{1,64}")
 
@@ -66,22 +76,32 @@ def minimum_next_of(auction: Auction) -> int:
 def state_of(auction: Auction, qualified: frozenset[str] = frozenset()) -> State:
     """The engine's state from the auction row, its last bid and its declarations."""
     last = AuctionBid.objects.filter(auction=auction).order_by("-seq").first()
+    declared = auction.declarations.order_by("at", "pk") if _declarations_count(auction) else []
+    return _state(auction, qualified, last, declared)
+
+
+def _declarations_count(auction: Auction) -> bool:
+    """Whether the declarations to go on (参加限时竞价) decide what follows the period."""
+    return auction.phase == Phase.FREE and bool(auction.timed_min_bidders)
+
+
+def _state(
+    auction: Auction,
+    qualified: frozenset[str],
+    last: AuctionBid | None,
+    declared: Iterable[Declaration],
+) -> State:
     history: tuple[Accepted, ...] = ()
     if last is not None:
         bid = Bid(str(auction.pk), last.bidder_no, last.amount, last.key)
         history = (Accepted(last.seq, bid, last.at),)
-    declarations: tuple[engine.Declared, ...] = ()
-    if auction.phase == Phase.FREE and auction.timed_min_bidders:
-        declarations = tuple(
-            engine.Declared(d.bidder_no, d.at) for d in auction.declarations.order_by("at", "pk")
-        )
     return State(
         rules=rules_of(auction),
         qualified=qualified,
         phase=Phase(auction.phase),
         deadline=auction.deadline,
         history=history,
-        declarations=declarations,
+        declarations=tuple(engine.Declared(d.bidder_no, d.at) for d in declared),
     )
 
 
@@ -93,17 +113,18 @@ def _not_qualified() -> RuleViolation:
     )
 
 
-def _bidder_numbers(auction: Auction, user: User | None = None) -> dict[int, str]:
-    """user id → bidder number, for the users qualified in this auction (or only ``user``).
-    A batch asks for all of them: one plain query, cheaper than naming hundreds of users."""
-    rows = Registration.objects.filter(auction=auction, status=Registration.Status.QUALIFIED)
-    if user is not None:
-        rows = rows.filter(entity__users__user=user.pk)
-    return dict(rows.values_list("entity__users__user", "bidder_no"))
-
-
 def bidder_no_of(user: User, auction: Auction) -> str:
-    found = _bidder_numbers(auction, user).get(user.pk) if user.is_authenticated else None
+    found = None
+    if user.is_authenticated:
+        found = (
+            Registration.objects.filter(
+                auction=auction,
+                status=Registration.Status.QUALIFIED,
+                entity__users__user=user.pk,
+            )
+            .values_list("bidder_no", flat=True)
+            .first()
+        )
     if not found:
         raise _not_qualified()
     return found
@@ -198,21 +219,23 @@ def place_bids_many(
     checked by the engine at the server's time of its turn under its auction's lock,
     accepted ones are written with their ledger entries, and all are answered only after
     the one commit. A refused bid does not affect the others. The auctions are locked in
-    id order, and all of them before the ledger's head, so two processes cannot deadlock."""
+    id order, and all of them before the ledger's head, so two processes cannot deadlock;
+    what the batch reads and writes takes one statement each, however many auctions."""
     prepared = {auction_id: _checked(orders) for auction_id, orders in batches.items()}
     with transaction.atomic():
-        locked: dict[int, Auction] = {}
-        for auction_id in sorted(prepared):
-            try:
-                locked[auction_id] = lock_auction(auction_id)
-            except DomainError as exc:
-                _refuse_all(prepared[auction_id][0], exc)
+        locked = lock_auctions(sorted(prepared))
+        for auction_id in prepared.keys() - locked.keys():
+            _refuse_all(prepared[auction_id][0], no_such_auction())
+        keys = {key for _, checked in prepared.values() for _, _, key, _ in checked}
+        reads = _Reads.of(locked, keys)
+        batch = _Writes()
         for auction_id, auction in locked.items():
             results, checked = prepared[auction_id]
             try:
-                _order(auction, checked, results)
+                batch.add(auction, *_order(auction, checked, results, reads))
             except DomainError as exc:  # the auction itself: every bid gets the reason
                 _refuse_all(results, exc)
+        batch.write()
     return {
         auction_id: [r for r in results if r is not None]
         for auction_id, (results, _) in prepared.items()
@@ -225,19 +248,86 @@ def _refuse_all(results: list[Placed | DomainError | None], exc: DomainError) ->
             results[n] = exc
 
 
-def _order(auction: Auction, checked: Checked, results: list[Placed | DomainError | None]) -> None:
+@dataclass
+class _Reads:
+    """What a batch reads for all of its auctions, one query each."""
+
+    numbers: dict[int, dict[int, str]]  # auction → user id → bidder number (qualified)
+    earlier: dict[tuple[int, str], AuctionBid]  # (auction, key) → the bid taken with it
+    last: dict[int, AuctionBid]  # auction → its last bid
+    declared: dict[int, list[Declaration]]
+
+    @classmethod
+    def of(cls, auctions: Mapping[int, Auction], keys: set[str]) -> _Reads:
+        ids = list(auctions)
+        numbers: dict[int, dict[int, str]] = defaultdict(dict)
+        rows = Registration.objects.filter(
+            auction__in=ids, status=Registration.Status.QUALIFIED
+        ).values_list("auction", "entity__users__user", "bidder_no")
+        for auction_id, user_id, number in rows:
+            numbers[auction_id][user_id] = number
+        earlier = {
+            (b.auction_id, b.key): b
+            for b in AuctionBid.objects.filter(auction__in=ids, key__in=keys)
+        }
+        # the row's last sequence is its last bid's (the engine's state is saved with it)
+        lasts = AuctionBid.objects.filter(auction__in=ids, seq=F("auction__last_seq"))
+        declared: dict[int, list[Declaration]] = defaultdict(list)
+        counting = [pk for pk, auction in auctions.items() if _declarations_count(auction)]
+        if counting:
+            for d in Declaration.objects.filter(auction__in=counting).order_by("at", "pk"):
+                declared[d.auction_id].append(d)
+        return cls(numbers, earlier, {b.auction_id: b for b in lasts}, declared)
+
+
+@dataclass
+class _Writes:
+    """What a batch writes for all of its auctions: the ledger entries in one append, the
+    bids in one statement, then each auction's new state, and one signal to the halls."""
+
+    bids: list[AuctionBid] = field(default_factory=list)
+    entries: list[Pending] = field(default_factory=list)
+    moved: list[tuple[Auction, State, list[AuctionBid]]] = field(default_factory=list)
+
+    def add(
+        self, auction: Auction, bids: list[AuctionBid], entries: list[Pending], state: State
+    ) -> None:
+        if bids:
+            self.bids += bids
+            self.entries += entries
+            self.moved.append((auction, state, bids))
+
+    def write(self) -> None:
+        if not self.bids:
+            return
+        recorded = [e for e in record_all(self.entries) if e.kind == "auction.bid"]
+        for bid, entry in zip(self.bids, recorded, strict=True):
+            bid.ledger_seq = entry.seq
+        insert_all(self.bids)
+        for auction, state, _ in self.moved:
+            _save_state(auction, state)
+        changed_all([(auction, bids) for auction, _, bids in self.moved])
+
+
+def _order(
+    auction: Auction, checked: Checked, results: list[Placed | DomainError | None], reads: _Reads
+) -> tuple[list[AuctionBid], list[Pending], State]:
+    """The engine's verdict on each bid, in turn; the accepted bids, their ledger entries
+    and the state after them, to be written with the rest of the batch."""
     if auction.method == Method.ONE_SHOT:
         raise RuleViolation(
             "本项目采用一次报价，请递交密封报价",
             "this sale takes single sealed bids, not open bids",
             code="sealed_bids_only",
         )
-    numbers = _bidder_numbers(auction)
-    earlier = {
-        b.key: b
-        for b in AuctionBid.objects.filter(auction=auction, key__in=[k for _, _, k, _ in checked])
-    }
-    state = state_of(auction, frozenset(numbers.values()))
+    numbers = reads.numbers.get(auction.pk, {})
+    earlier = {key: bid for (pk, key), bid in reads.earlier.items() if pk == auction.pk}
+    state = _state(
+        auction,
+        frozenset(numbers.values()),
+        reads.last.get(auction.pk),
+        reads.declared.get(auction.pk, []),
+    )
     accepted: list[AuctionBid] = []
     entries: list[Pending] = []
     for n, order, key, value in checked:
@@ -272,13 +362,7 @@ def _order(auction: Auction, checked: Checked, results: list[Placed | DomainErro
         earlier[key] = bid
         accepted.append(bid)
         results[n] = Placed(bid, False)
-    if accepted:
-        bid_entries = [e for e in record_all(entries) if e.kind == "auction.bid"]
-        for bid, entry in zip(accepted, bid_entries, strict=True):
-            bid.ledger_seq = entry.seq
-        insert_all(accepted)
-        _save_state(auction, state)
-        changed(auction, accepted)
+    return accepted, entries, state
 
 
 def _retry(earlier: AuctionBid, bidder_no: str, value: int) -> Placed:
