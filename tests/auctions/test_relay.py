@@ -4,6 +4,7 @@ a watcher whose socket fails does not stop the others."""
 
 from __future__ import annotations
 
+import json
 import random
 from typing import Any
 
@@ -31,8 +32,6 @@ def _event(seqs: list[int], partial: bool = False) -> dict[str, Any]:
 
 
 def _flush(events: list[dict[str, Any]], watchers: list[Watcher]) -> list[dict[str, Any]]:
-    import json
-
     async def run() -> None:
         relay = Relay(1, watchers=set(watchers))
         for event in events:
@@ -70,3 +69,22 @@ def test_a_busy_hall_gets_the_newest_bids_in_order_and_the_newest_state() -> Non
 def test_a_partial_batch_stays_partial() -> None:
     (message,) = _flush([_event([40, 41], partial=True)], [Watcher()])
     assert message["partial"] is True
+
+
+def test_an_update_arriving_while_a_message_goes_out_follows_it() -> None:
+    class Busy(Watcher):
+        async def base_send(self, message: dict[str, Any]) -> None:
+            await super().base_send(message)
+            if len(self.frames) == 1:
+                hall.merge(_event([2]))
+
+    busy = Busy()
+    hall = Relay(1, watchers={busy})
+
+    async def run() -> None:
+        hall.merge(_event([1]))
+        while hall.flusher is not None and not hall.flusher.done():
+            await hall.flusher
+
+    async_to_sync(run)()
+    assert [json.loads(f["text"])["state"]["seq"] for f in busy.frames] == [1, 2]

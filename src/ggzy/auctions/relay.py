@@ -2,8 +2,9 @@
 channel-layer group per process, not one per socket, and one encoded message per update
 for all of this process's watchers of the auction.
 
-Updates are coalesced: the first one after a quiet spell waits ``COALESCE_SECONDS``, and
-everything arriving meanwhile — newer states, more bids — goes out in that one message,
+Updates are coalesced: a message goes out at once unless the last one left less than
+``COALESCE_SECONDS`` ago, and then when that time is up, with everything that arrived
+meanwhile — newer states, more bids — in that one message,
 with the newest state and the newest ``UPDATE_BIDS`` bids (``partial`` when older ones were
 left out: the page shows them after a ``sync``, the API pages all of them). Commits from
 several processes may arrive out of order, so the newest state (by sequence) wins and the
@@ -27,6 +28,7 @@ from .hall import UPDATE_BIDS, group_name
 log = logging.getLogger("ggzy.auctions")
 
 COALESCE_SECONDS = 0.05
+YIELD_EVERY = 100  # sockets sent to between two turns of the event loop
 
 
 class Watcher(Protocol):
@@ -43,6 +45,7 @@ class Relay:
     pending: dict[str, Any] | None = None
     listener: asyncio.Task[None] | None = None
     flusher: asyncio.Task[None] | None = None
+    flushed_at: float = float("-inf")  # the event loop's time of the last message
 
     async def join(self, watcher: Watcher) -> None:
         self.watchers.add(watcher)
@@ -83,16 +86,23 @@ class Relay:
             self.flusher = asyncio.ensure_future(self._flush())
 
     async def _flush(self) -> None:
-        await asyncio.sleep(COALESCE_SECONDS)
-        message, self.pending = self.pending, None
-        if message is None:
-            return
+        loop = asyncio.get_running_loop()
+        while self.pending is not None:  # more may arrive while a message goes out
+            if (wait := self.flushed_at + COALESCE_SECONDS - loop.time()) > 0:
+                await asyncio.sleep(wait)
+            self.flushed_at = loop.time()
+            message, self.pending = self.pending, None
+            await self._send(message)
+
+    async def _send(self, message: dict[str, Any]) -> None:
         bids = sorted(message["bids"], key=lambda bid: bid["seq"])
         if len(bids) > UPDATE_BIDS:
             message["partial"] = True
         message["bids"] = bids[-UPDATE_BIDS:]
         frame = {"type": "websocket.send", "text": json.dumps(message, ensure_ascii=False)}
-        for watcher in list(self.watchers):
+        for n, watcher in enumerate(list(self.watchers)):
+            if n % YIELD_EVERY == YIELD_EVERY - 1:  # let bids and answers through meanwhile
+                await asyncio.sleep(0)
             try:
                 await watcher.base_send(frame)
             except Exception:  # a socket closing under us must not stop the others
