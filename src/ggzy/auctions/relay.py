@@ -2,9 +2,9 @@
 channel-layer group per process, not one per socket, and one encoded message per update
 for all of this process's watchers of the auction.
 
-Updates are coalesced: a message goes out at once unless the last one left less than
-``COALESCE_SECONDS`` ago, and then when that time is up, with everything that arrived
-meanwhile — newer states, more bids — in that one message,
+Updates are coalesced: an update waits ``COALESCE_SECONDS`` before it goes out, and
+everything arriving meanwhile — newer states, more bids — goes out in that one message
+(sending at once after a quiet spell measured no better: a busy hall got twice the messages),
 with the newest state and the newest ``UPDATE_BIDS`` bids (``partial`` when older ones were
 left out: the page shows them after a ``sync``, the API pages all of them). Commits from
 several processes may arrive out of order, so the newest state (by sequence) wins and the
@@ -45,7 +45,6 @@ class Relay:
     pending: dict[str, Any] | None = None
     listener: asyncio.Task[None] | None = None
     flusher: asyncio.Task[None] | None = None
-    flushed_at: float = float("-inf")  # the event loop's time of the last message
 
     async def join(self, watcher: Watcher) -> None:
         self.watchers.add(watcher)
@@ -86,11 +85,8 @@ class Relay:
             self.flusher = asyncio.ensure_future(self._flush())
 
     async def _flush(self) -> None:
-        loop = asyncio.get_running_loop()
         while self.pending is not None:  # more may arrive while a message goes out
-            if (wait := self.flushed_at + COALESCE_SECONDS - loop.time()) > 0:
-                await asyncio.sleep(wait)
-            self.flushed_at = loop.time()
+            await asyncio.sleep(COALESCE_SECONDS)
             message, self.pending = self.pending, None
             await self._send(message)
 
