@@ -19,6 +19,7 @@ from ggzy.auctions import consumers
 from ggzy.auctions.models import Auction, AuctionBid
 from ggzy.web.routing import websocket_urlpatterns
 from tests.fixtures.tendering import World
+from tests.fixtures.threads import off_loop
 
 from .flow import announced, qualify, register
 
@@ -34,7 +35,7 @@ def _socket(auction: Auction, user: Any) -> WebsocketCommunicator:
 
 
 def _run(scenario: Callable[[], Awaitable[None]]) -> None:
-    async_to_sync(scenario)()
+    off_loop(async_to_sync(scenario))
 
 
 @pytest.fixture

@@ -14,6 +14,7 @@ from asgiref.sync import async_to_sync
 from ggzy.auctions import relay as relay_module
 from ggzy.auctions.hall import UPDATE_BIDS
 from ggzy.auctions.relay import Relay
+from tests.fixtures.threads import off_loop
 
 
 class Watcher:
@@ -39,7 +40,7 @@ def _flush(events: list[dict[str, Any]], watchers: list[Watcher]) -> list[dict[s
         assert relay.flusher is not None
         await relay.flusher
 
-    async_to_sync(run)()
+    off_loop(async_to_sync(run))
     return [json.loads(frame["text"]) for w in watchers for frame in w.frames]
 
 
@@ -86,5 +87,5 @@ def test_an_update_arriving_while_a_message_goes_out_follows_it() -> None:
         while hall.flusher is not None and not hall.flusher.done():
             await hall.flusher
 
-    async_to_sync(run)()
+    off_loop(async_to_sync(run))
     assert [json.loads(f["text"])["state"]["seq"] for f in busy.frames] == [1, 2]

@@ -16,8 +16,8 @@ from ggzy.auctions import services
 from ggzy.auctions.models import AuctionBid
 from ggzy.kernel import clock
 from tests.auctions.flow import announced, qualify
-from tests.e2e.test_tendering import off_loop
 from tests.fixtures.tendering import World
+from tests.fixtures.threads import off_loop
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 

@@ -13,8 +13,8 @@ from ggzy.awards.models import Award, Letter
 from ggzy.core import seal
 from ggzy.kernel import clock
 from tests.awards.flow import AWARDS, candidates, evaluated
-from tests.e2e.test_tendering import off_loop
 from tests.fixtures.tendering import World
+from tests.fixtures.threads import off_loop
 from tests.tendering.flow import ok
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]

@@ -4,13 +4,10 @@ submits, and watches the committee table refresh itself; later signs the report 
 private key picked in the page (WebCrypto, international suite)."""
 
 import re
-from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
 import pytest
-from django.db import connections
 from playwright.sync_api import Page, expect
 
 from ggzy.evaluation.models import Evaluation, Member, Score
@@ -18,26 +15,13 @@ from ggzy.kernel import clock
 from tests.evaluation.flow import chair_of, fill, post, room, seat_committee, url
 from tests.fixtures.evaluation import Person, Room
 from tests.fixtures.tendering import World
+from tests.fixtures.threads import off_loop
 from tests.tendering.flow import ok
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 PASSWORD = "Score-Bids-2026"
 ATTACHMENT = b"%PDF technical proposal " * 100
-
-
-def off_loop(fn: Callable[..., Any], *args: Any) -> Any:
-    """Run ``fn`` in another thread: the opening's broadcasts (async_to_sync) cannot run in
-    this thread, where Playwright's event loop is running."""
-
-    def run() -> Any:
-        try:
-            return fn(*args)
-        finally:
-            connections.close_all()
-
-    with ThreadPoolExecutor(1) as pool:
-        return pool.submit(run).result()
 
 
 def seated_room(world: World, manual_clock: Any, tmp_path: Path, verified_client: Any) -> Room:

@@ -17,8 +17,8 @@ from ggzy.demo.tender import tender_to_opening
 from ggzy.kernel import clock
 from ggzy.tendering.models import Bid
 from ggzy.tendering.services.bids import receipt
-from tests.e2e.test_tendering import off_loop
 from tests.fixtures.tendering import World
+from tests.fixtures.threads import off_loop
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 

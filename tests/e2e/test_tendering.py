@@ -2,39 +2,23 @@
 sees the receipt; after the deadline the opening hall shows the bidders read out."""
 
 import re
-from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
-from django.db import connections
 from playwright.sync_api import Page, expect
 
 from ggzy.kernel import clock
 from ggzy.tendering.models import Bid, Lot
 from ggzy.tendering.services import open_due_lots
 from tests.fixtures.tendering import World
+from tests.fixtures.threads import off_loop
 from tests.tendering.flow import WORKS_SHEET, ok, publish, register, seal, upload
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 PASSWORD = "Sealed-Bid-2026"
-
-
-def off_loop(fn: Callable[..., Any], *args: Any) -> Any:
-    """Run ``fn`` in another thread: the hall's broadcast (async_to_sync) cannot run in this
-    thread, where Playwright's event loop is running."""
-
-    def run() -> Any:
-        try:
-            return fn(*args)
-        finally:
-            connections.close_all()
-
-    with ThreadPoolExecutor(1) as pool:
-        return pool.submit(run).result()
 
 
 def test_bidder_uploads_sealed_bid_and_watches_the_opening(

@@ -11,6 +11,7 @@ from django.test import Client
 
 from ggzy.accounts.models import User
 from ggzy.web.ws_auth import SessionUserMiddleware
+from tests.fixtures.threads import off_loop
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -28,7 +29,7 @@ def _handshake(cookie: str | None) -> dict[str, Any]:
     if cookie is not None:
         headers.append((b"cookie", cookie.encode()))
     scope = {"type": "websocket", "path": "/ws/", "headers": headers}
-    async_to_sync(SessionUserMiddleware(inner))(scope, None, send)
+    off_loop(async_to_sync(SessionUserMiddleware(inner)), scope, None, send)
     assert seen["send"] is send
     return seen["scope"]
 
