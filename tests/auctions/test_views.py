@@ -129,7 +129,7 @@ def test_after_the_close_keyholders_see_the_opening_and_how_to_hand_in(
     page = first.get(f"/auctions/{auction.pk}/").content.decode()
     assert f"已有 0 个托管方提交份额，需 2 个（共 {holders} 个）" in page
     assert "ggzy bid auction-shares --server http://testserver" in page
-    assert f"--auction {auction.pk} --key" in page
+    assert f"--auction {auction.pk} --key" in page and 'href="/accounts/tokens/"' in page
     public = client.get(f"/auctions/{auction.pk}/").content.decode()
     assert "已有 0 个托管方提交份额" in public and 'id="keyholder-shares"' not in public
     open_reserve(world, auction, holders=1)
