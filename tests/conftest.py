@@ -1,5 +1,6 @@
+import os
 from collections.abc import Callable, Iterator
-from datetime import datetime
+from datetime import UTC, datetime, time
 
 import pytest
 from django.core.cache import cache
@@ -14,7 +15,26 @@ from ggzy.workcalendar.services import clear_cache
 
 pytest_plugins = ["tests.fixtures.draws", "tests.fixtures.tendering"]
 
-START = datetime(2026, 11, 23, 9, 0, tzinfo=clock.SHANGHAI)
+
+def _start() -> datetime:
+    """When the suite's clock starts: GGZY_TEST_START (a date, 09:00 in Beijing, or a
+    moment), else today at 09:00. The suite must pass whatever it is."""
+    text = os.environ.get("GGZY_TEST_START", "").strip()
+    if not text:
+        return datetime.combine(datetime.now(clock.SHANGHAI).date(), time(9), clock.SHANGHAI)
+    moment = datetime.fromisoformat(text)
+    if len(text) <= len("YYYY-MM-DD"):
+        moment = moment.replace(hour=9)
+    return moment if moment.tzinfo else moment.replace(tzinfo=clock.SHANGHAI)
+
+
+START = _start()
+if os.environ.get("GGZY_TEST_START", "").strip():
+    # Every clock of the run follows: this process (the live servers in its threads), and the
+    # processes it starts, which read the offset in their settings.
+    _offset = START - datetime.now(UTC)
+    os.environ["GGZY_CLOCK_OFFSET_SECONDS"] = str(_offset.total_seconds())
+    clock.set_clock(clock.SystemClock(_offset))
 
 
 @pytest.fixture

@@ -26,6 +26,7 @@ from ggzy.evaluation.api import router as evaluation_router
 from ggzy.experts.api import router as experts_router
 from ggzy.kernel.errors import DomainError
 from ggzy.tendering.api import router as tendering_router
+from ggzy.web.api import router as workspace_router
 
 api = NinjaAPI(
     title="ggzy API",
@@ -111,3 +112,4 @@ api.add_router("/dataspec", dataspec_router)
 api.add_router("/ocds", ocds_router)
 api.add_router("/notices", notices_router)
 api.add_router("/auctions", auctions_router)
+api.add_router("/workspace", workspace_router)

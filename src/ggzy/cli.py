@@ -13,6 +13,8 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from ggzy.workcalendar import cli as calendar_cli
+
 if TYPE_CHECKING:
     from ggzy.auctions.client import AuctionClient
     from ggzy.tendering.client import Client
@@ -25,12 +27,27 @@ def _setup() -> None:
     django.setup()
 
 
+def _bind() -> bool:
+    """The database's own files' directory, checked (``core.instance``); False, said on
+    stderr, when it belongs to another database."""
+    from ggzy.core import instance
+    from ggzy.kernel.errors import DomainError
+
+    try:
+        instance.bind()
+    except DomainError as exc:
+        print(exc.message_zh, file=sys.stderr)
+        print(exc.message_en, file=sys.stderr)
+        return False
+    return True
+
+
 def cmd_migrate(args: argparse.Namespace) -> int:
     from django.core.management import call_command
 
     call_command("migrate", interactive=False, verbosity=1 if args.verbose else 0)
     print("数据库已迁移 / database migrated")
-    return 0
+    return 0 if _bind() else 2
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
@@ -39,12 +56,19 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
     from ggzy.core import scheduler
 
+    if not _bind():
+        return 2
     stop = threading.Event()
     if not args.no_worker:
         worker = threading.Thread(
             target=scheduler.loop, args=(settings.GGZY_WORKER_INTERVAL, stop), daemon=True
         )
         worker.start()
+    if args.demo:
+        from ggzy.demo import bots
+
+        threading.Thread(target=bots.run, args=(stop,), daemon=True).start()
+        print("演示：模拟竞买人、投标人与托管方在线 / demo: simulated bidders and keyholders on")
     base = f"http://{args.host}:{args.port}"
     print(f"门户 / portal:      {base}/")
     print(f"登录 / login:       {base}/accounts/login/")
@@ -78,6 +102,8 @@ def cmd_worker(args: argparse.Namespace) -> int:
 
     from ggzy.core import scheduler
 
+    if not _bind():
+        return 2
     if args.once:
         ran = scheduler.run_due()
         print("已运行 / ran:", ", ".join(ran) or "-")
@@ -92,10 +118,15 @@ def cmd_worker(args: argparse.Namespace) -> int:
 
 def cmd_demo(args: argparse.Namespace) -> int:
     from ggzy import demo
+    from ggzy.demo.living import load_living
 
+    if not _bind():
+        return 2
     if args.words:
         return _run_scenario(args.words)
-    if args.if_empty and demo.has_data():
+    if not demo.has_data():
+        load_living(say=print)
+    elif args.if_empty:
         print("已有数据，未重新载入演示数据 / database not empty: demo data not loaded again")
     else:
         demo.load(progress=print)
@@ -104,15 +135,12 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 
 def _run_scenario(words: list[str]) -> int:
-    from ggzy import demo
-    from ggzy.demo.scenarios import SCENARIOS
+    from ggzy.demo.scenarios import SCENARIOS, run
 
     if len(words) != 2 or words[0] != "scenario" or words[1] not in SCENARIOS:
         print(f"用法 / usage: ggzy demo scenario {{{'|'.join(SCENARIOS)}}}", file=sys.stderr)
         return 2
-    if not demo.has_data():
-        demo.load(progress=print)
-    return 0 if SCENARIOS[words[1]](print) else 1
+    return 0 if run(words[1]) else 1
 
 
 def cmd_experts_verify(args: argparse.Namespace) -> int:
@@ -408,6 +436,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--host", default="127.0.0.1")
     p.add_argument("--port", type=int, default=8000)
     p.add_argument("--no-worker", action="store_true")
+    p.add_argument(
+        "--demo",
+        action="store_true",
+        help="the living demo's simulated bidders and keyholders act in real time",
+    )
 
     p = add("migrate", cmd_migrate, "create or update the database schema")
     p.add_argument("--verbose", action="store_true")
@@ -521,6 +554,8 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--auction", required=True, help="auction id on the platform")
     p.add_argument("--key", required=True, help="keyholder's private key (PEM)")
+
+    calendar_cli.add_parser(sub)
 
     p = add("otp-code", cmd_otp_code, "print a demo user's current TOTP code")
     p.add_argument("username")

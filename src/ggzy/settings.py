@@ -2,15 +2,28 @@
 
 DATABASE_URL   sqlite:///PATH or postgres://…; default: SQLite file under var/
 GGZY_VAR_DIR   where the database, files, CA and screenshots live; default <repo>/var
+GGZY_INSTANCE_DIR  where this database's own files live (platform key and seal, development
+               CA, stored files, demo keys); default var/instances/<database> (core/instance.py)
 GGZY_SECRET_KEY, GGZY_DEBUG, GGZY_ALLOWED_HOSTS, REDIS_URL
 GGZY_CRYPTO_SUITE   "gm" (SM2/SM3/SM4) or "intl" (P-256/SHA-256/AES-256-GCM); default gm
 GGZY_PLATFORM_NAME  the name shown in the header
+GGZY_CLOCK_OFFSET_SECONDS  run the platform clock this far ahead of (or behind) the wall clock:
+               a sandbox, or the test suite started at another date; never set in production
 """
 
 import os
+import re
+from collections.abc import Mapping
+from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
+
+from ggzy.kernel import clock
+
+if _offset := os.environ.get("GGZY_CLOCK_OFFSET_SECONDS"):
+    clock.set_clock(clock.SystemClock(timedelta(seconds=float(_offset))))
 
 SRC_DIR = Path(__file__).resolve().parent
 REPO_DIR = SRC_DIR.parent.parent
@@ -182,7 +195,24 @@ STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
 STATIC_ROOT.mkdir(exist_ok=True)
 MEDIA_URL = "/media/"
-MEDIA_ROOT = VAR_DIR / "files"
+
+
+def _instance_name(database: Mapping[str, Any]) -> str:
+    """A directory name per database: ``sqlite-<file>`` or ``pg-<host>-<port>-<name>``."""
+    if "sqlite" in str(database["ENGINE"]):
+        name = f"sqlite-{Path(str(database['NAME'])).stem}"
+    else:
+        parts = (database.get("HOST") or "local", database.get("PORT"), database["NAME"])
+        name = "pg-" + "-".join(str(p) for p in parts if p)
+    return re.sub(r"[^A-Za-z0-9._-]", "_", name)
+
+
+# What is kept beside the database belongs to it: one directory per database
+# (core/instance.py stamps it with the database's identity).
+GGZY_INSTANCE_NAME = _instance_name(DATABASES["default"])
+GGZY_INSTANCE_DIR = os.environ.get("GGZY_INSTANCE_DIR") or None
+_INSTANCE = Path(GGZY_INSTANCE_DIR or VAR_DIR / "instances" / GGZY_INSTANCE_NAME)
+MEDIA_ROOT = _INSTANCE / "files"
 WHITENOISE_USE_FINDERS = True
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
@@ -219,7 +249,7 @@ GGZY_PLATFORM_NAME_EN = os.environ.get(
     "GGZY_PLATFORM_NAME_EN", "Hunan Public Resource Trading Platform"
 )
 GGZY_CRYPTO_SUITE = os.environ.get("GGZY_CRYPTO_SUITE", "gm")
-GGZY_CA_DIR = VAR_DIR / "ca"
+GGZY_CA_DIR = _INSTANCE / "ca"
 # Extra trusted root CA certificates (PEM files), e.g. the CAs of the provincial
 # mutual-recognition platform (CA数字证书互认平台). The development CA under var/ca/ is
 # trusted only when GGZY_TRUST_DEV_CA is on (the default outside production).
@@ -228,6 +258,9 @@ GGZY_TRUST_DEV_CA = _env_bool("GGZY_TRUST_DEV_CA", True)
 GGZY_UPLOAD_MAX_BYTES = int(os.environ.get("GGZY_UPLOAD_MAX_BYTES", str(10 * 1024 * 1024)))
 GGZY_WORKER_INTERVAL = float(os.environ.get("GGZY_WORKER_INTERVAL", "5"))
 GGZY_QUALIFICATION_WARNING_DAYS = int(os.environ.get("GGZY_QUALIFICATION_WARNING_DAYS", "30"))
+# How many years past this one the provisional working-day calendar covers (临时工作日历): a
+# year with no official holiday schedule yet is counted conservatively; beyond it, an error.
+GGZY_CALENDAR_PROVISIONAL_YEARS = int(os.environ.get("GGZY_CALENDAR_PROVISIONAL_YEARS", "3"))
 GGZY_BID_MAX_BYTES = int(os.environ.get("GGZY_BID_MAX_BYTES", str(4 * 1024**3)))
 
 # Whether candidates' scores are published with the candidates (候选人公示是否公开得分), by

@@ -21,6 +21,7 @@ urlpatterns = [
     path("evaluation/", include("ggzy.evaluation.urls")),
     path("awards/", include("ggzy.awards.urls")),
     path("auctions/", include("ggzy.auctions.urls")),
+    path("calendar/", include("ggzy.workcalendar.urls")),
     path("", include("ggzy.disclosure.urls")),
     path("", include("ggzy.web.urls")),
 ]

@@ -4,7 +4,7 @@ winner by bidding keeps the sale. Only holders may answer, once, within the wind
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -14,6 +14,7 @@ from ggzy.auctions.models import Auction, Registration
 from ggzy.core.scheduler import run_due
 from ggzy.kernel import clock
 from ggzy.kernel.errors import Conflict, DomainError, Forbidden, RuleViolation
+from tests.fixtures.clock import working_days_after
 from tests.fixtures.tendering import World
 
 from .flow import announced
@@ -23,8 +24,7 @@ pytestmark = pytest.mark.django_db
 
 def _equity(world: World, manual_clock: Any) -> tuple[Auction, Registration, Registration]:
     """An equity transfer: A bids highest, B (an existing shareholder) holds the right."""
-    manual_clock.set(datetime(2026, 8, 3, 9, 0, tzinfo=clock.SHANGHAI))  # the calendar's year
-    starts = clock.now() + timedelta(days=40)
+    starts = working_days_after(clock.now(), 30)  # well past the disclosure period
     auction = announced(
         world,
         reserve=None,

@@ -4,7 +4,7 @@ outside the range, or for a sale without weighting, is refused."""
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -14,6 +14,7 @@ from ggzy.auctions.models import Auction
 from ggzy.core.scheduler import run_due
 from ggzy.kernel import clock
 from ggzy.kernel.errors import DomainError, RuleViolation
+from tests.fixtures.clock import working_days_after
 from tests.fixtures.tendering import World
 
 from .flow import announced
@@ -22,8 +23,7 @@ pytestmark = pytest.mark.django_db
 
 
 def _weighted(world: World, manual_clock: Any) -> Auction:
-    manual_clock.set(datetime(2026, 8, 3, 9, 0, tzinfo=clock.SHANGHAI))  # the calendar's year
-    starts = clock.now() + timedelta(days=40)
+    starts = working_days_after(clock.now(), 30)  # well past the disclosure period
     auction = announced(
         world,
         reserve=None,

@@ -4,7 +4,7 @@ Hunan 2019 catalogue loaded from its data file, and authenticated API and browse
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from datetime import date, datetime
+from datetime import date, timedelta
 
 import pytest
 from django.test import Client
@@ -15,8 +15,9 @@ from ggzy.catalogue import services
 from ggzy.catalogue.datafile import HUNAN_2019
 from ggzy.catalogue.models import CatalogueVersion
 from ggzy.kernel import clock
+from tests.conftest import START
 
-NOW = datetime(2026, 3, 2, 9, 30, tzinfo=clock.SHANGHAI)
+NOW = START + timedelta(minutes=30)
 TODAY = NOW.date()
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import replace
-from datetime import date, timedelta
+from datetime import timedelta
 from decimal import Decimal
 
 import pytest
@@ -321,7 +321,7 @@ def test_discarding_a_published_version_is_refused(catalogue_2019, editor: User)
 def test_every_change_is_witnessed(draft: CatalogueVersion, editor: User) -> None:
     services.upsert_item(actor_user=editor, version=draft, code="CON-X", spec=WORKS)
     services.remove_item(actor_user=editor, version=draft, code="CON-X")
-    services.publish(actor_user=editor, version=draft, effective_from=date(2026, 4, 1))
+    services.publish(actor_user=editor, version=draft, effective_from=TODAY + timedelta(days=30))
     assert [k for k in kinds() if k.startswith("catalogue.")] == [
         "catalogue.file_loaded",
         "catalogue.draft_created",

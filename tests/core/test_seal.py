@@ -1,5 +1,5 @@
 import io
-from datetime import datetime
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -11,14 +11,16 @@ from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from ggzy.core import pdf, seal
 from ggzy.kernel import clock
 from ggzy.kernel.errors import InvalidInput
+from tests.conftest import START
 
-SIGNED_AT = datetime(2026, 11, 23, 10, 15, 30, tzinfo=clock.SHANGHAI)
+SIGNED_AT = START + timedelta(hours=1, minutes=15, seconds=30)
 
 
 @pytest.fixture
 def var_dir(settings: Any, tmp_path: Path) -> Path:
-    settings.VAR_DIR = tmp_path / "var"
-    return settings.VAR_DIR
+    """The database's own directory (``core.instance``), where the seal is made."""
+    settings.GGZY_INSTANCE_DIR = tmp_path / "var"
+    return Path(settings.GGZY_INSTANCE_DIR)
 
 
 @pytest.fixture
@@ -99,9 +101,9 @@ def test_content_appended_after_sealing_is_not_covered(var_dir: Path, notice: by
 def test_a_seal_from_another_root_is_not_trusted(
     settings: Any, tmp_path: Path, notice: bytes
 ) -> None:
-    settings.VAR_DIR = tmp_path / "elsewhere"
+    settings.GGZY_INSTANCE_DIR = tmp_path / "elsewhere"
     foreign = sealed(notice)
-    settings.VAR_DIR = tmp_path / "var"
+    settings.GGZY_INSTANCE_DIR = tmp_path / "var"
 
     check = seal.verify_pdf(foreign)
 
@@ -156,7 +158,7 @@ def test_sealing_garbage_is_refused(var_dir: Path) -> None:
 
 def test_a_naive_seal_time_is_refused(var_dir: Path, notice: bytes) -> None:
     with pytest.raises(ValueError, match="timezone-aware"):
-        seal.seal_pdf(notice, reason="x", signed_at=datetime(2026, 1, 1))
+        seal.seal_pdf(notice, reason="x", signed_at=SIGNED_AT.replace(tzinfo=None))
 
 
 def test_losing_the_creation_race_keeps_the_winners_seal(var_dir: Path) -> None:

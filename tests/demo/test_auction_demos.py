@@ -4,7 +4,6 @@ bidding is sold after its timed period, and the ledger holds every bid."""
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
 
 from ggzy.auctions.models import Auction, AuctionBid
@@ -13,15 +12,14 @@ from ggzy.demo.auction import equity_bidding, land_listing
 from ggzy.demo.load import load
 from ggzy.kernel import clock
 
-START = datetime(2026, 3, 2, 9, 0, tzinfo=clock.SHANGHAI)
 
-
-def test_both_auction_demos_run_on_the_demo_data(db: Any, tender_settings: Any) -> None:
+def test_both_auction_demos_run_on_the_demo_data(
+    db: Any, tender_settings: Any, manual_clock: clock.ManualClock
+) -> None:
     lines: list[str] = []
-    with clock.use_clock(clock.ManualClock(START)):
-        load(progress=lambda *_: None)
-        assert land_listing(lines.append), "\n".join(lines)
-        assert equity_bidding(lines.append), "\n".join(lines)
+    load(progress=lambda *_: None)
+    assert land_listing(lines.append), "\n".join(lines)
+    assert equity_bidding(lines.append), "\n".join(lines)
     text = "\n".join(lines)
     assert text.count("期满：转入限时竞价") == 2
     assert "底价开启：¥19,800,000.00" in text

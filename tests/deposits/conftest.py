@@ -1,14 +1,14 @@
 """Fixtures for the deposits tests: a province with a centre and a city centre, a
 supervisor, bidders with basic accounts, and lots made directly through the ORM (the
-tendering services are written elsewhere). Time is the shared ``manual_clock``:
-2026-11-23 09:00 Beijing time."""
+tendering services are written elsewhere). Time is the shared ``manual_clock``, from
+START; the lots' deadline is 17 days later."""
 
 from __future__ import annotations
 
 import itertools
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -24,9 +24,12 @@ from ggzy.entities.models import EntityUser, MarketEntity
 from ggzy.kernel import clock
 from ggzy.kernel.ids import make_uscc
 from ggzy.tendering.models import Lot, Project
+from tests.conftest import START
+from tests.fixtures.clock import beijing
 
-NOW = datetime(2026, 11, 23, 9, 0, tzinfo=clock.SHANGHAI)
-DEADLINE = datetime(2026, 12, 10, 9, 30, tzinfo=clock.SHANGHAI)
+NOW = START
+DEADLINE = NOW + timedelta(days=17, minutes=30)
+PAID_AT = beijing(NOW.date() - timedelta(days=3), 10, 15)  # as a bank statement has it
 _serial = itertools.count(1)
 
 
@@ -157,7 +160,7 @@ def make_lot(world: World) -> Callable[..., Lot]:
             initiator=world.initiator,
             entry_basis="must",
             entry_reason="依法必须招标",
-            fiscal_year=2026,
+            fiscal_year=NOW.year,
             bid_deadline=deadline,
             created_by=world.staff,
             created_at=NOW,
@@ -204,8 +207,8 @@ def guarantee(world: World, lot: Lot, entity: MarketEntity, **overrides: Any) ->
         "guarantee_no": f"BH{next(_serial):08d}",
         "issuer": "中国人民财产保险股份有限公司湖南省分公司",
         "amount": "20000.00",
-        "valid_from": date(2026, 11, 20),
-        "valid_until": date(2027, 3, 10),
+        "valid_from": NOW.date() - timedelta(days=3),
+        "valid_until": DEADLINE.date() + timedelta(days=90),
     }
     values.update(overrides)
     return services.record_guarantee(**values)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
@@ -13,7 +13,7 @@ from ggzy.entities.models import MarketEntity
 from ggzy.kernel import clock
 from ggzy.tendering.models import Lot
 
-from .conftest import NOW, Api, World, transfer
+from .conftest import DEADLINE, NOW, PAID_AT, Api, World, transfer
 
 
 def transfer_body(entity: MarketEntity, **overrides: object) -> dict[str, object]:
@@ -72,14 +72,19 @@ def test_record_guarantee_by_the_bidder(
         "guarantee_no": "BH-API",
         "issuer": "某担保公司",
         "amount": "20000",
-        "valid_from": "2026-11-20",
-        "valid_until": "2027-03-01",
+        "valid_from": PAID_AT.date().isoformat(),
+        "valid_until": (DEADLINE.date() + timedelta(days=90)).isoformat(),
     }
     response = Api(bidder_user).post(f"/lots/{lot.pk}/guarantees", body)
     assert response.status_code == 201, response.json()
     assert response.json()["kind"] == "guarantee"
     short = Api(bidder_user).post(
-        f"/lots/{lot.pk}/guarantees", {**body, "guarantee_no": "BH-2", "valid_until": "2026-12-01"}
+        f"/lots/{lot.pk}/guarantees",
+        {
+            **body,
+            "guarantee_no": "BH-2",
+            "valid_until": (DEADLINE.date() - timedelta(days=1)).isoformat(),
+        },
     )
     assert short.status_code == 422
     assert short.json()["rule"] == "deposits.guarantee_covers_bid_deadline"
@@ -87,9 +92,8 @@ def test_record_guarantee_by_the_bidder(
 
 def test_import_statement(world: World, lot: Lot, bidder: MarketEntity) -> None:
     api = Api(world.staff)
-    good = (
-        f"交易时间,付款账号,金额,流水号\n2026-11-20 10:00:00,{bidder.bank_account},20000,CSV-1\n"
-    ).encode()
+    paid = clock.local_text(PAID_AT)
+    good = f"交易时间,付款账号,金额,流水号\n{paid},{bidder.bank_account},20000,CSV-1\n".encode()
     response = api.upload(
         f"/lots/{lot.pk}/statement", {"file": SimpleUploadedFile("s.csv", good, "text/csv")}
     )
@@ -97,7 +101,7 @@ def test_import_statement(world: World, lot: Lot, bidder: MarketEntity) -> None:
     assert response.json()["ok"] is True
     assert len(response.json()["created"]) == 1
 
-    bad = good + b"2026-11-20 10:00:00,000,5,CSV-2\n"
+    bad = good + f"{paid},000,5,CSV-2\n".encode()
     response = api.upload(
         f"/lots/{lot.pk}/statement", {"file": SimpleUploadedFile("s.csv", bad, "text/csv")}
     )
@@ -122,11 +126,12 @@ def test_list_overdue_and_refund(
     assert [d["id"] for d in Api(bidder_user).get(f"/lots/{lot.pk}").json()] == [deposit.pk]
     assert Api(world.city_staff).get(f"/lots/{lot.pk}").status_code == 404
 
-    services.refund_due(lot=lot, entity=bidder, reason="withdrawn", at=date(2026, 11, 23))
+    services.refund_due(lot=lot, entity=bidder, reason="withdrawn", at=NOW.date())
     manual_clock.advance(timedelta(days=6))
     overdue = api.get("/overdue")
     assert overdue.status_code == 200
-    assert [d["refund_due_on"] for d in overdue.json()] == ["2026-11-28"]
+    due = NOW.date() + timedelta(days=5)
+    assert [d["refund_due_on"] for d in overdue.json()] == [due.isoformat()]
 
     done = api.post(f"/{deposit.pk}/refunded", {"reference": "TK-1"})
     assert done.status_code == 200, done.json()

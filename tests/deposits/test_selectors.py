@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 from decimal import Decimal
 
 from hypothesis import given
@@ -15,7 +15,7 @@ from ggzy.entities.models import MarketEntity
 from ggzy.kernel import clock
 from ggzy.tendering.models import Lot
 
-from .conftest import DEADLINE, World, guarantee, transfer
+from .conftest import DEADLINE, NOW, World, guarantee, transfer
 
 
 def test_for_lot_adds_up_each_bidder(
@@ -38,7 +38,7 @@ def test_for_lot_leaves_out_deposits_owed_back(
     world: World, lot: Lot, bidder: MarketEntity
 ) -> None:
     transfer(world, lot, bidder)
-    services.refund_due(lot=lot, entity=bidder, reason="withdrawn", at=date(2026, 11, 23))
+    services.refund_due(lot=lot, entity=bidder, reason="withdrawn", at=NOW.date())
     assert selectors.for_lot(lot) == {}
 
 

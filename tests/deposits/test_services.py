@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date, timedelta
+from datetime import timedelta
 from decimal import Decimal
 
 import pytest
@@ -169,19 +169,19 @@ def test_guarantee_must_cover_the_bid_deadline(
     world: World, lot: Lot, bidder: MarketEntity
 ) -> None:
     with pytest.raises(RuleViolation) as caught:
-        guarantee(world, lot, bidder, valid_until=date(2026, 12, 9))
+        guarantee(world, lot, bidder, valid_until=DEADLINE.date() - timedelta(days=1))
     assert caught.value.rule == "deposits.guarantee_covers_bid_deadline"
     assert caught.value.field == "valid_until"
     with pytest.raises(RuleViolation) as caught:
-        guarantee(world, lot, bidder, valid_from=date(2026, 12, 11))
+        guarantee(world, lot, bidder, valid_from=DEADLINE.date() + timedelta(days=1))
     assert caught.value.field == "valid_from"
     # valid on the deadline day itself is enough
-    assert guarantee(world, lot, bidder, valid_until=date(2026, 12, 10)).pk
+    assert guarantee(world, lot, bidder, valid_until=DEADLINE.date()).pk
 
 
 def test_guarantee_dates_in_order(world: World, lot: Lot, bidder: MarketEntity) -> None:
     with pytest.raises(InvalidInput) as caught:
-        guarantee(world, lot, bidder, valid_from=date(2027, 1, 2), valid_until=date(2027, 1, 1))
+        guarantee(world, lot, bidder, valid_from=DEADLINE.date(), valid_until=NOW.date())
     assert caught.value.field == "valid_until"
 
 

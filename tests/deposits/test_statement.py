@@ -15,7 +15,7 @@ from ggzy.kernel import clock
 from ggzy.kernel.errors import Forbidden, InvalidInput
 from ggzy.tendering.models import Lot
 
-from .conftest import DEADLINE, World, make_entity
+from .conftest import DEADLINE, PAID_AT, World, make_entity
 
 HEADER_ZH = "交易时间,付款人名称,付款账号,付款银行,金额,流水号,附言"
 HEADER_EN = "paid_at,payer_name,payer_account,payer_bank,amount,reference,memo"
@@ -26,7 +26,7 @@ def csv_file(*lines: str, encoding: str = "utf-8") -> io.BytesIO:
 
 
 def line(entity: MarketEntity, reference: str, amount: str = "20000.00", at: str = "") -> str:
-    when = at or "2026-11-20 10:15:00"
+    when = at or clock.local_text(PAID_AT)
     return f"{when},{entity.name},{entity.bank_account},{entity.bank_name},{amount},{reference},LOT"
 
 
@@ -48,13 +48,16 @@ def test_good_statement_is_imported(
     rival_deposit = Deposit.objects.get(entity=rival)
     assert str(rival_deposit.amount) == "12000.50"
     assert rival_deposit.paid_at is not None
-    assert rival_deposit.paid_at.isoformat() == "2026-11-20T02:15:00+00:00"  # Beijing time
+    # 10:15 in Beijing
+    assert rival_deposit.paid_at.isoformat() == f"{PAID_AT.date().isoformat()}T02:15:00+00:00"
     assert LedgerEntry.objects.filter(kind="deposit.recorded").count() == 2
     assert report.file_sha256 in LedgerEntry.objects.first().body  # type: ignore[union-attr]
 
 
 def test_english_headers_any_order_and_gbk(world: World, lot: Lot, bidder: MarketEntity) -> None:
-    text = f"reference,amount,payer_account,paid_at\nE1,500,{bidder.bank_account},2026/11/20 9:05\n"
+    day = PAID_AT.date()
+    written = f"{day.year}/{day.month}/{day.day} 9:05"
+    text = f"reference,amount,payer_account,paid_at\nE1,500,{bidder.bank_account},{written}\n"
     assert run(world, lot, io.BytesIO(text.encode())).ok
     gbk = csv_file(HEADER_ZH, line(bidder, "G1"), encoding="gb18030")
     report = run(world, lot, gbk)
@@ -76,18 +79,19 @@ def test_any_bad_row_saves_nothing_and_each_is_listed(
     world: World, lot: Lot, bidder: MarketEntity, manual_clock: clock.ManualClock
 ) -> None:
     manual_clock.set(DEADLINE + timedelta(days=1))  # finance imports after the opening
+    paid, late = clock.local_text(PAID_AT), clock.local_text(DEADLINE + timedelta(minutes=1))
     report = run(
         world,
         lot,
         csv_file(
             HEADER_ZH,
             line(bidder, "OK1"),  # row 2: fine
-            "2026-11-20 10:15:00,某公司,62220000,某银行,100,X1,",  # row 3: unknown account
+            f"{paid},某公司,62220000,某银行,100,X1,",  # row 3: unknown account
             line(bidder, "X2", "-100"),  # row 4: not a credit
             line(bidder, "X3", at="yesterday"),  # row 5: bad time
             line(bidder, "OK1"),  # row 6: repeats row 2
-            line(bidder, "X4", at="2026-12-10 09:31:00"),  # row 7: after the deadline
-            f"2026-11-20 10:15:00,,{bidder.bank_account},,100,,",  # row 8: no reference
+            line(bidder, "X4", at=late),  # row 7: after the deadline
+            f"{paid},,{bidder.bank_account},,100,,",  # row 8: no reference
             line(bidder, "R" * 65),  # row 9: reference too long
         ),
     )

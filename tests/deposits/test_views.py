@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date, timedelta
+from datetime import timedelta
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
@@ -15,7 +15,7 @@ from ggzy.entities.models import MarketEntity
 from ggzy.kernel import clock
 from ggzy.tendering.models import Lot
 
-from .conftest import NOW, World, transfer
+from .conftest import DEADLINE, NOW, PAID_AT, World, transfer
 
 
 def paid_at() -> str:
@@ -71,8 +71,8 @@ def test_upload_a_statement(
     client = verified_client(world.staff)
     content = (
         "交易时间,付款账号,金额,流水号\n"
-        f"2026-11-20 10:00:00,{bidder.bank_account},20000,S-1\n"
-        "2026-11-20 10:00:00,000,20000,S-2\n"
+        f"{clock.local_text(PAID_AT)},{bidder.bank_account},20000,S-1\n"
+        f"{clock.local_text(PAID_AT)},000,20000,S-2\n"
     ).encode()
     upload = SimpleUploadedFile("statement.csv", content, "text/csv")
     response = client.post("/deposits/statements/", {"lot": lot.pk, "file": upload})
@@ -98,13 +98,14 @@ def test_record_a_guarantee(
         "guarantee_no": "BH-WEB",
         "issuer": "某担保公司",
         "amount": "20000",
-        "valid_from": "2026-11-20",
-        "valid_until": "2026-12-01",
+        "valid_from": PAID_AT.date().isoformat(),
+        "valid_until": (DEADLINE.date() - timedelta(days=1)).isoformat(),
     }
     short = client.post("/deposits/guarantees/", form)
     assert short.status_code == 200
     assert "未覆盖投标截止日" in short.content.decode()
-    done = client.post("/deposits/guarantees/", {**form, "valid_until": "2027-03-01"})
+    covering = (DEADLINE.date() + timedelta(days=90)).isoformat()
+    done = client.post("/deposits/guarantees/", {**form, "valid_until": covering})
     assert done.status_code == 302
     assert Deposit.objects.get().guarantee_no == "BH-WEB"
 
@@ -117,11 +118,11 @@ def test_mark_an_overdue_refund(
     manual_clock: clock.ManualClock,
 ) -> None:
     deposit = transfer(world, lot, bidder)
-    services.refund_due(lot=lot, entity=bidder, reason="withdrawn", at=date(2026, 11, 23))
+    services.refund_due(lot=lot, entity=bidder, reason="withdrawn", at=NOW.date())
     manual_clock.advance(timedelta(days=7))
     client = verified_client(world.staff)
     page = client.get("/deposits/").content.decode()
-    assert "2026-11-28" in page
+    assert (NOW.date() + timedelta(days=5)).isoformat() in page
     assert f"/deposits/{deposit.pk}/refunded/" in page
 
     blank = client.post(f"/deposits/{deposit.pk}/refunded/", {"reference": ""})

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from itertools import chain
 from typing import Any
 
@@ -24,6 +24,8 @@ from ggzy.disclosure.search import Filters, Page
 from ggzy.disclosure.services import Notice, publish
 from ggzy.kernel import clock
 from ggzy.kernel.errors import InvalidInput
+from tests.conftest import START
+from tests.fixtures.clock import beijing
 
 pytestmark = pytest.mark.django_db
 
@@ -167,9 +169,10 @@ def test_a_word_in_the_middle_of_a_title_or_body_is_found(
 def test_every_filter_alone_and_combined_in_search_and_listing(
     notice: Callable[..., Publication], places: Places, manual_clock: clock.ManualClock
 ) -> None:
-    day = datetime(2026, 11, 24, tzinfo=clock.SHANGHAI)  # after the clock's start
+    first = START.date() + timedelta(days=1)  # after the clock's start
+    day = beijing(first, 0)
     made = [
-        notice("教学楼工程A", at=day.replace(hour=0)),  # first instant of the 23rd
+        notice("教学楼工程A", at=day),  # the day's first instant
         notice("教学楼工程B", at=day.replace(hour=23, minute=59, second=59), kind="change"),
         notice("教学楼工程C", at=day + timedelta(days=1), category="procurement"),
         notice("教学楼工程D", at=day + timedelta(days=2), region=places.yuelu),
@@ -189,6 +192,8 @@ def test_every_filter_alone_and_combined_in_search_and_listing(
     def local_day(p: Publication) -> date:
         return p.published_at.astimezone(clock.SHANGHAI).date()
 
+    second, third, fourth = (first + timedelta(days=n) for n in (1, 2, 3))
+
     cases: list[tuple[Filters, Callable[[Publication], bool]]] = [
         (Filters(), lambda p: True),
         (Filters(category="procurement"), lambda p: p.category == "procurement"),
@@ -198,11 +203,11 @@ def test_every_filter_alone_and_combined_in_search_and_listing(
         (Filters(region="430104"), lambda p: p.region_id == "430104"),
         (Filters(region="44"), lambda p: p.region_id.startswith("44")),
         (Filters(centre=places.provincial.pk), lambda p: p.centre_id == places.provincial.pk),
-        (Filters(date_from=date(2026, 11, 25)), lambda p: local_day(p) >= date(2026, 11, 25)),
-        (Filters(date_to=date(2026, 11, 24)), lambda p: local_day(p) <= date(2026, 11, 24)),
+        (Filters(date_from=second), lambda p: local_day(p) >= second),
+        (Filters(date_to=first), lambda p: local_day(p) <= first),
         (
-            Filters(date_from=date(2026, 11, 25), date_to=date(2026, 11, 27)),
-            lambda p: date(2026, 11, 25) <= local_day(p) <= date(2026, 11, 27),
+            Filters(date_from=second, date_to=fourth),
+            lambda p: second <= local_day(p) <= fourth,
         ),
         (
             Filters(
@@ -210,15 +215,15 @@ def test_every_filter_alone_and_combined_in_search_and_listing(
                 kind="tender",
                 region="43",
                 centre=places.city.pk,
-                date_from=date(2026, 11, 24),
-                date_to=date(2026, 11, 26),
+                date_from=first,
+                date_to=third,
             ),
             lambda p: (
                 p.category == "works"
                 and p.kind == "tender"
                 and p.region_id.startswith("43")
                 and p.centre_id == places.city.pk
-                and date(2026, 11, 24) <= local_day(p) <= date(2026, 11, 26)
+                and first <= local_day(p) <= third
             ),
         ),
         (
@@ -233,7 +238,7 @@ def test_every_filter_alone_and_combined_in_search_and_listing(
         assert uids(search.search("教学楼", filters=filters, limit=20)) == expected, filters
         listed = newest_first([p for p in made if wanted(p)])
         assert uids(search.listing(filters, limit=20)) == listed, filters
-    assert len(uids(search.search("教学楼", filters=Filters(date_to=date(2026, 11, 24))))) == 2
+    assert len(uids(search.search("教学楼", filters=Filters(date_to=first)))) == 2
 
 
 def test_three_pages_each_item_exactly_once(
@@ -402,7 +407,7 @@ def test_filter_values_that_cannot_match_give_an_empty_page(
         Filters(region=""),
         Filters(centre=-1),
         Filters(centre=10**30),
-        Filters(date_from=date(2026, 12, 2), date_to=date(2026, 12, 1)),
+        Filters(date_from=clock.today() + timedelta(days=1), date_to=clock.today()),
         Filters(date_from=date.max),
     ]
     for filters in impossible:

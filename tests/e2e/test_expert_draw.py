@@ -10,7 +10,7 @@ from playwright.sync_api import Browser, Page, expect
 from ggzy.accounts.otp import current_code, device_for
 from ggzy.experts.models import DrawRequest, Invitation
 from ggzy.experts.verification import verify_attempt
-from tests.fixtures.draws import INITIATOR
+from tests.fixtures.draws import INITIATOR, opening_at
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -63,7 +63,7 @@ def test_draw_confirm_decline_replace(
     page.select_option("#id_procedure", "works_tender")
     page.select_option("#id_supervisor", str(province["supervisor"].pk))
     page.fill("#id_initiator_uscc", INITIATOR)
-    page.fill("#id_opening_at", "2026-11-30T09:00")
+    page.fill("#id_opening_at", opening_at().strftime("%Y-%m-%dT%H:%M"))
     page.select_option("#id_mode", "local")
     page.select_option("#id_main_venue", str(province["venues"][0].pk))
     page.fill("#id_committee_size", "7")

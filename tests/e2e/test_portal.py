@@ -5,7 +5,6 @@ ledger; script in a notice never runs; an attachment downloads as published."""
 import hashlib
 import io
 import json
-from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -23,21 +22,21 @@ from tests.fixtures.threads import off_loop
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 
-DEMO_START = datetime(2026, 3, 2, 9, 0, tzinfo=clock.SHANGHAI)  # inside known calendars
-
-
 def _tendering_demo() -> dict[str, Any]:
     """``ggzy demo`` and its tender-to-opening scenario; a receipt one demo bidder holds."""
-    with clock.use_clock(clock.ManualClock(DEMO_START)):
-        load(progress=lambda *_: None)
-        assert tender_to_opening(lambda *_: None)
+    load(progress=lambda *_: None)
+    assert tender_to_opening(lambda *_: None)
     bid = Bid.objects.filter(lot__project__name__contains="教学楼").order_by("pk").last()
     assert bid is not None
     return receipt(bid)
 
 
 def test_search_open_notice_and_verify_receipt(
-    page: Page, live_server: Any, tender_settings: Any, shot: Any
+    page: Page,
+    live_server: Any,
+    tender_settings: Any,
+    shot: Any,
+    manual_clock: clock.ManualClock,
 ) -> None:
     issued = off_loop(_tendering_demo)
     base = live_server.url

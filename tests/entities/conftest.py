@@ -10,7 +10,7 @@ import base64
 import itertools
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -33,10 +33,12 @@ from ggzy.entities.models import (
 from ggzy.kernel import clock
 from ggzy.kernel.crypto import DevCA, get_suite
 from ggzy.kernel.ids import make_resident_id, make_uscc
+from tests.conftest import START
 
 PASSWORD = "Corr3ct-Horse-Battery"
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 200
 PDF = b"%PDF-1.7\n" + b"1 0 obj << >> endobj\n" * 10
+VALID_UNTIL = START.date() + timedelta(days=3 * 365)  # a qualification still valid for years
 _serial = itertools.count(1)
 
 

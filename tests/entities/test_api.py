@@ -11,7 +11,15 @@ from django.test import Client
 from ggzy.entities.models import EntityStatus, MarketEntity, RevisionStatus
 from ggzy.kernel.crypto import DevCA
 
-from .conftest import PASSWORD, PDF, legal_data, new_resident_id, sign_challenge, upload
+from .conftest import (
+    PASSWORD,
+    PDF,
+    VALID_UNTIL,
+    legal_data,
+    new_resident_id,
+    sign_challenge,
+    upload,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -85,7 +93,7 @@ def test_qualification_upload_and_staff(api: Any, approved: Any, other: Any) -> 
         "level": "一级",
         "certificate_no": "D143000001",
         "issuer": "湖南省住房和城乡建设厅",
-        "valid_until": "2029-12-31",
+        "valid_until": VALID_UNTIL.isoformat(),
     }
     response = client.post_multipart(
         f"/{entity_id}/qualifications", {**fields, "file": upload(PDF, "a.pdf")}
@@ -200,7 +208,7 @@ def test_qualification_file_endpoint(api: Any, approved: Any, other: Any) -> Non
             "type": "资质",
             "certificate_no": "Q1",
             "issuer": "住建厅",
-            "valid_until": "2030-01-01",
+            "valid_until": VALID_UNTIL.isoformat(),
             "file": upload(PDF, "q.pdf"),
         },
     ).json()

@@ -15,7 +15,17 @@ from ggzy.entities import services
 from ggzy.kernel import clock
 from ggzy.kernel.errors import InvalidInput
 
-from .conftest import PASSWORD, PDF, PNG, legal_data, new_resident_id, person_data, upload
+from ..conftest import START
+from .conftest import (
+    PASSWORD,
+    PDF,
+    PNG,
+    VALID_UNTIL,
+    legal_data,
+    new_resident_id,
+    person_data,
+    upload,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -220,7 +230,7 @@ QUALIFICATION: dict[str, Any] = {
     "level": "一级",
     "certificate_no": "D143000001",
     "issuer": "湖南省住房和城乡建设厅",
-    "valid_until": "2029-12-31",
+    "valid_until": VALID_UNTIL.isoformat(),
 }
 
 
@@ -268,7 +278,7 @@ def test_size_limit_message_names_the_limit(approved: Any, unchanged: Any) -> No
         ({"issuer": "住建厅\u0000"}, "issuer", 400),
         ({"certificate_no": "c" * 65}, "certificate_no", 422),
         ({"valid_until": "明年"}, "valid_until", 422),
-        ({"valid_until": "2020-01-01"}, "valid_until", 400),
+        ({"valid_until": (START.date() - timedelta(days=1)).isoformat()}, "valid_until", 400),
     ],
 )
 def test_bad_qualification_fields(

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import date, timedelta
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -23,7 +23,7 @@ from ggzy.entities.tasks import warn_expiring_qualifications
 from ggzy.kernel import clock
 from ggzy.kernel.errors import Conflict, Forbidden, InvalidInput
 
-from .conftest import PASSWORD, PDF, new_resident_id, upload
+from .conftest import PASSWORD, PDF, VALID_UNTIL, new_resident_id, upload
 
 pytestmark = pytest.mark.django_db
 
@@ -208,7 +208,7 @@ def test_qualification_joins_a_new_revision_and_is_approved_with_it(
         level="一级",
         certificate_no="D143000001",
         issuer="湖南省住房和城乡建设厅",
-        valid_until=date(2029, 12, 31),
+        valid_until=VALID_UNTIL,
         file=upload(PDF, "证书.exe"),
     )
     assert qualification.file_type == "pdf" and qualification.file.name.endswith(".pdf")
@@ -260,7 +260,7 @@ def test_duplicate_items_are_conflicts(approved: Any) -> None:
         "type": "市政公用工程施工总承包",
         "certificate_no": "D2",
         "issuer": "住建厅",
-        "valid_until": "2030-01-01",
+        "valid_until": VALID_UNTIL.isoformat(),
     }
     services.add_qualification(**args, **fields, file=upload())
     with pytest.raises(Conflict):

@@ -13,7 +13,7 @@ from ggzy.entities import services
 from ggzy.entities.models import EntityStatus, MarketEntity, Qualification, RevisionStatus
 from ggzy.kernel import clock
 
-from .conftest import PASSWORD, PNG, legal_data, new_resident_id, upload
+from .conftest import PASSWORD, PNG, VALID_UNTIL, legal_data, new_resident_id, upload
 
 pytestmark = pytest.mark.django_db
 
@@ -117,7 +117,7 @@ def test_add_qualification_page(approved: Any, unchanged: Any) -> None:
         "level": "二级",
         "certificate_no": "D2",
         "issuer": "住建厅",
-        "valid_until": "2030-06-30",
+        "valid_until": VALID_UNTIL.isoformat(),
     }
     with unchanged():
         bad = client.post(url, {**fields, "file": upload(b"MZ not a scan", "x.pdf")})
@@ -233,7 +233,7 @@ def test_scanned_file_is_served_to_those_who_may_see_it(
         type="建筑工程施工总承包",
         certificate_no="D9",
         issuer="住建厅",
-        valid_until="2030-01-01",
+        valid_until=VALID_UNTIL.isoformat(),
         file=upload(PNG, "scan.png"),
     )
     url = reverse("entities:qualification-file", args=[qualification.pk])

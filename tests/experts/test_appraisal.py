@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import date, timedelta
+from datetime import timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -202,5 +202,6 @@ def test_bank_batch_refuses_payees_without_account(
     assert "专家1" in caught.value.message_zh and "现金" in caught.value.message_zh
     with unchanged(), pytest.raises(InvalidInput):
         appraisal.export_bank_batch(user=centre_user)
+    today = clock.today()
     with unchanged(), pytest.raises(InvalidInput):
-        appraisal.export_bank_batch(user=centre_user, period=(date(2026, 2, 1), date(2026, 1, 1)))
+        appraisal.export_bank_batch(user=centre_user, period=(today, today - timedelta(days=31)))

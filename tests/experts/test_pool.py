@@ -310,8 +310,8 @@ def test_blacklist_without_period_and_lift(expert: Expert, centre_user: Any) -> 
         ({"reason": ""}, "reason"),
         ({"until": None}, "until"),
         ({"kind": "active"}, "kind"),
-        ({"start": "2099-01-01"}, "start"),
-        ({"until": "2000-01-01"}, "until"),
+        ({"start": timedelta(days=1)}, "start"),
+        ({"until": timedelta(days=-1)}, "until"),
     ],
 )
 def test_sanction_bad_input(
@@ -325,7 +325,10 @@ def test_sanction_bad_input(
         "start": today,
         "until": today + timedelta(days=30),
     }
-    args.update(changes)
+    # a date is written as days from today
+    args.update(
+        {k: (today + v).isoformat() if isinstance(v, timedelta) else v for k, v in changes.items()}
+    )
     with unchanged(), pytest.raises(InvalidInput) as caught:
         pool.sanction_expert(user=centre_user, expert_id=expert.pk, **args)
     assert caught.value.field == field

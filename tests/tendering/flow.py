@@ -16,6 +16,7 @@ from ggzy.kernel import clock
 from ggzy.kernel.crypto import read_header
 from ggzy.tendering.bidfile import LotInfo, release_key, seal_bid
 
+from ..fixtures.clock import working_days_after
 from ..fixtures.tendering import Party, World
 
 API = "/api/v1/tendering"
@@ -95,7 +96,8 @@ def publish(world: World, project_id: int, *, days: int = 21) -> Any:
     now = clock.now()
     body = {
         "sale_starts_at": now.isoformat(),
-        "sale_ends_at": (now + timedelta(days=5)).isoformat(),
+        # five days, and five working days (procurement) whatever the calendar holds
+        "sale_ends_at": working_days_after(now, 5).isoformat(),
         "bid_deadline": (now + timedelta(days=days)).isoformat(),
         "body": "欢迎投标。",
     }

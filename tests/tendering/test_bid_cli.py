@@ -7,6 +7,7 @@ import io
 import json
 import threading
 from collections.abc import Iterator
+from datetime import timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
@@ -25,6 +26,7 @@ from ggzy.kernel.crypto import (
 )
 from ggzy.tendering import bidfile
 from ggzy.tendering.client import Client, ClientError
+from tests.conftest import START
 
 TOKEN = "ggzy_test_token"
 CHUNK_MAX = 4096
@@ -34,7 +36,7 @@ LOT = {
     "project_code": "GC-2026-0042",
     "family": "works",
     "suite": "intl",
-    "bid_deadline": "2026-12-01T09:30:00+08:00",
+    "bid_deadline": (START + timedelta(days=8, minutes=30)).isoformat(),
     "escrow": None,
     "price_sheet_fields": [],
 }
@@ -98,7 +100,7 @@ class Platform:
                 "bidder": "9135X",
                 "ledger_seq": 42,
                 "ledger_hash": "ab" * 32,
-                "at": "2026-11-23T10:00:00",
+                "at": (START + timedelta(hours=1)).isoformat(),
                 "ciphertext_digest": sealed.header.ciphertext_digest,
                 "size": len(self.upload["data"]),
                 "platform_key_id": "k1",

@@ -7,7 +7,7 @@ import json
 import tarfile
 import tracemalloc
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -27,10 +27,12 @@ from ggzy.kernel.errors import InvalidInput
 from ggzy.tendering import bidfile
 from ggzy.tendering.bidfile import LotInfo, seal_bid
 from ggzy.tendering.price_sheet import validate
+from tests.conftest import START
 
 SHEET = {"price": "1234567.80", "duration_days": 180, "quality": "合格", "project_manager": "张三"}
 FINGERPRINT = {"creator_id": "c0ffee", "mac": "02:00:00:00:00:01", "ip": "10.0.0.7"}
-SEALED_AT = datetime(2026, 11, 23, 9, 30, tzinfo=clock.SHANGHAI)
+SEALED_AT = (START + timedelta(minutes=30)).astimezone(clock.SHANGHAI)
+DEADLINE = (SEALED_AT + timedelta(days=8)).isoformat()
 
 
 @dataclass(frozen=True)
@@ -110,7 +112,7 @@ def test_round_trip(keys: Keys, tmp_path: Path) -> None:
         "bidder": "91350100M000100Y43",
         "bidder_name": "某某建设有限公司",
         "fingerprint": FINGERPRINT,
-        "sealed_at": "2026-11-23T09:30:00+08:00",
+        "sealed_at": SEALED_AT.isoformat(timespec="seconds"),
         "tool": "ggzy-bid/0.1.0",
     }
     with out.open("rb") as f:
@@ -288,7 +290,7 @@ def test_lot_info_from_the_platform_description(keys: Keys) -> None:
             "project_code": "GC-1",
             "family": "gp",
             "suite": keys.suite,
-            "bid_deadline": "2026-12-01T09:30:00+08:00",
+            "bid_deadline": DEADLINE,
             "escrow": {
                 "threshold": 2,
                 "keyholders": [{"key_id": "x", "name": "公证处", "public_pem": p} for p in public],
@@ -298,7 +300,7 @@ def test_lot_info_from_the_platform_description(keys: Keys) -> None:
     )
     assert lot.escrow is not None and lot.escrow.threshold == 2
     assert list(lot.escrow.keyholders) == [p.encode() for p in public]
-    assert (lot.family, lot.bid_deadline) == ("gp", "2026-12-01T09:30:00+08:00")
+    assert (lot.family, lot.bid_deadline) == ("gp", DEADLINE)
     bad: Any
     for bad in ({}, {"lot_code": "x", "project_code": "y", "family": "roads", "suite": "gm"}, []):
         with pytest.raises(InvalidInput) as err:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +19,8 @@ from ggzy.tendering.models import Document
 from ggzy.tendering.procedures import PROCEDURES
 from ggzy.tendering.services.documents import check_schedule
 
+from ..conftest import START
+from ..fixtures.clock import working_days_after, working_morning
 from ..fixtures.tendering import World
 from .flow import API, WORKS_SHEET, ok, publish, register, seal, start_upload
 
@@ -100,17 +102,23 @@ def test_notice_periods_cite_their_articles(world: World) -> None:
     ok(_notice(world, project["id"], sale_days=5, deadline_days=20), 201)
 
 
-def test_gp_documents_available_five_working_days(world: World) -> None:
+def test_gp_documents_available_five_working_days(
+    world: World, manual_clock: clock.ManualClock
+) -> None:
     project = ok(
         register(world, procedure="gp_open", item="GP-GOODS-GENERAL", supervisor=world.finance.pk),
         201,
     )["project"]
-    # 2026-11-23 is a Monday: Monday to Thursday is four working days.
+    start = working_morning(manual_clock)
+    # The first day counts: it and the three working days after it are four.
+    four = working_days_after(start, 3) - start
     _error(
-        _notice(world, project["id"], sale_days=3, deadline_days=25),
+        _notice(world, project["id"], sale_days=four.days, deadline_days=25),
         "period_too_short",
         "第三十一条",
     )
+    five = working_days_after(start, 4) - start
+    ok(_notice(world, project["id"], sale_days=five.days, deadline_days=25), 201)
 
 
 def test_amendment_less_than_15_days_before_deadline_must_move_it(
@@ -201,7 +209,7 @@ def test_objection_too_late(world: World, manual_clock: clock.ManualClock) -> No
 @given(sale=st.integers(0, 40), period=st.integers(1, 60))
 def test_a_schedule_passes_only_when_every_period_holds(sale: int, period: int) -> None:
     procedure = PROCEDURES["works_open_post"]
-    issue = datetime(2026, 11, 23, 9, 0, tzinfo=clock.SHANGHAI)
+    issue = START
     expected_ok = sale >= 5 and period >= 20 and sale <= period
 
     def check() -> None:

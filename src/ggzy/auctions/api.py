@@ -17,9 +17,11 @@ from pydantic import Field
 from ggzy.accounts.models import User
 from ggzy.kernel import rules
 from ggzy.kernel.errors import InvalidInput
+from ggzy.workcalendar.schemas import CalendarNoteOut
 
 from . import hall, selectors, services
 from .models import Auction, Registration
+from .periods import calendar_note
 from .services.results import confirmation_pdf
 from .trade_types import all_types
 
@@ -73,6 +75,11 @@ class AuctionOut(Schema):
     final_price: int | None
     outcome: str
     pre_emption_ends_at: datetime | None
+    calendar_note: CalendarNoteOut | None
+
+    @staticmethod
+    def resolve_calendar_note(obj: Auction) -> dict[str, object] | None:
+        return calendar_note(obj)
 
 
 class AmountIn(Schema):

@@ -24,6 +24,7 @@ from ggzy.tendering.forms import show_error
 from . import hall, selectors, services
 from .forms import AuctionForm
 from .models import Auction, Registration
+from .periods import calendar_note
 from .trade_types import Method
 
 
@@ -88,6 +89,7 @@ def _hall_context(request: HttpRequest, auction: Auction) -> dict[str, Any]:
     live = state["state"]
     return {
         "auction": auction,
+        "calendar_note": calendar_note(auction),
         "trade": auction.trade,
         "method": Method(auction.method).label[0],
         "state": state,

@@ -2,22 +2,27 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.db.models import QuerySet
+from django.urls import reverse
 
 from ggzy.accounts.models import Role, User
+from ggzy.core.todo import Todo, todo
+from ggzy.entities.models import MarketEntity
 from ggzy.entities.selectors import entity_of
 from ggzy.evaluation.models import Evaluation
 from ggzy.kernel import clock, rules
 from ggzy.kernel.errors import NotFound
 from ggzy.tendering.models import Lot, Objection
-from ggzy.tendering.selectors import get_lot, projects_visible_to
+from ggzy.tendering.selectors import get_lot, managed_projects, projects_visible_to
 from ggzy.tendering.services._common import is_manager
+from ggzy.workcalendar.periods import last_day
 
 from .models import Award, Challenge, Contract, Letter, Publicity
-from .services._common import day_of, is_gp, period_end
+from .periods import ANSWER_RULE, note
+from .services._common import day_of, is_gp
 
 
 def _staff_or_supervisor(user: User, lot: Lot) -> bool:
@@ -98,6 +103,7 @@ def lot_state(user: User, lot_id: int) -> dict[str, Any]:
                 "text": c.text,
                 "raised_at": c.raised_at,
                 "answer_due": c.answer_due,
+                "answer_due_note": note(ANSWER_RULE, c.raised_at, c.answer_due),
                 "answer": c.answer,
                 "answered_at": c.answered_at,
             }
@@ -128,7 +134,15 @@ def lot_state(user: User, lot_id: int) -> dict[str, Any]:
 # --- early warnings (预警) ------------------------------------------------------------------
 
 
-def _warning(lot: Lot, kind: str, zh: str, en: str, rule: str, due: date | None) -> dict[str, Any]:
+def _warning(
+    lot: Lot,
+    kind: str,
+    zh: str,
+    en: str,
+    rule: str,
+    due: date | None,
+    start: datetime | date | None = None,
+) -> dict[str, Any]:
     return {
         "lot": lot.pk,
         "code": lot.code,
@@ -139,6 +153,7 @@ def _warning(lot: Lot, kind: str, zh: str, en: str, rule: str, due: date | None)
         "rule": rule,
         "citation": rules.get(rule).citation_zh,
         "due": due,
+        "due_note": note(rule, start, due),
     }
 
 
@@ -169,7 +184,7 @@ def _award_warnings(lot: Lot, today: date) -> list[dict[str, Any]]:
     if evaluation is None or evaluation.completed_at is None or not is_gp(lot.project):
         return []
     rule = "gp.award_pick_max_working_days"
-    due = period_end(rule, evaluation.completed_at)
+    due = last_day(rule, evaluation.completed_at)
     award = Award.objects.filter(lot=lot).first()
     done = day_of(award.decided_at) if award else today
     if due is None or done <= due:
@@ -182,6 +197,7 @@ def _award_warnings(lot: Lot, today: date) -> list[dict[str, Any]]:
             "award picked late",
             rule,
             due,
+            evaluation.completed_at,
         )
     ]
 
@@ -207,7 +223,7 @@ def _contract_warnings(lot: Lot, today: date) -> list[dict[str, Any]]:
         )
     if contract and is_gp(lot.project):
         rule = "gp.contract_publication_max_working_days"
-        due_pub = period_end(rule, contract.signed_on)
+        due_pub = last_day(rule, contract.signed_on)
         if due_pub is not None and day_of(contract.recorded_at) > due_pub:
             found.append(
                 _warning(
@@ -217,6 +233,7 @@ def _contract_warnings(lot: Lot, today: date) -> list[dict[str, Any]]:
                     "contract published late",
                     rule,
                     due_pub,
+                    contract.signed_on,
                 )
             )
     return found
@@ -234,8 +251,9 @@ def _answer_warnings(lot: Lot, now_day: date) -> list[dict[str, Any]]:
                     "challenge_late",
                     "质疑未在7个工作日内答复",
                     "challenge answered late",
-                    "gp.challenge_answer_max_working_days",
+                    ANSWER_RULE,
                     due,
+                    challenge.raised_at,
                 )
             )
     for objection in lot.objections.filter(stage=Objection.Stage.CANDIDATES):
@@ -272,4 +290,149 @@ def warnings(user: User) -> list[dict[str, Any]]:
     for lot in lots:
         for check in (_publicity_warnings, _award_warnings, _contract_warnings, _answer_warnings):
             found += check(lot, today)
+    return found
+
+
+# --- to-dos (待办事项) ----------------------------------------------------------------------
+
+# Who watches the steps after the evaluation: their overdue warnings are their to-dos.
+WATCHERS = frozenset({Role.SUPERVISOR, Role.OVERSIGHT})
+AFTER_EVALUATION = (Lot.Status.EVALUATED, Lot.Status.PUBLICITY, Lot.Status.AWARDED)
+PUBLICITY_START_RULE = "works.candidate_publicity_start_max_days"
+AWARD_PICK_RULE = "gp.award_pick_max_working_days"
+OBJECTION_ANSWER_RULE = "works.candidate_objection_answer_max_days"
+
+
+def todos(user: User) -> list[Todo]:
+    """Supervisors and oversight: the overdue warnings of the lots they watch. The initiator
+    and agent: candidates to publish, the award, the contract, objections and challenges to
+    answer. Bidders: the award or result notice to download."""
+    if not user.is_authenticated:
+        return []
+    if user.role in WATCHERS:
+        return [_from_warning(w) for w in warnings(user)]
+    entity = entity_of(user)
+    if entity is None:
+        return []
+    managed = Lot.objects.filter(project__in=managed_projects(user)).select_related(
+        "project", "evaluation", "publicity", "award", "contract"
+    )
+    found: list[Todo] = []
+    for lot in managed.filter(status__in=AFTER_EVALUATION).order_by("code"):
+        found += _next_step(lot, initiator=lot.project.initiator_id == entity.pk)
+    found += _objections(managed)
+    found += _challenges(managed)
+    found += _letters(entity)
+    return found
+
+
+def _lot_todo(lot: Lot, kind: str, zh: str, en: str, **more: Any) -> Todo:
+    link = more.pop("link", None) or reverse("awards:lot", args=[lot.pk])
+    name = f"{lot.project.name} {lot.name}"
+    return todo(f"awards.{kind}", zh, en, code=lot.code, name=name, link=link, **more)
+
+
+def _from_warning(warning: dict[str, Any]) -> Todo:
+    return Todo(
+        kind=f"awards.warning.{warning['kind']}",
+        title_zh=f"逾期预警：{warning['message_zh']}",
+        title_en=f"Overdue: {warning['message_en']}",
+        code=warning["code"],
+        name=warning["project"],
+        link=reverse("awards:lot", args=[warning["lot"]]),
+        deadline=warning["due"],
+        rule=warning["rule"],
+        note=warning["due_note"],
+    )
+
+
+def _contract_due(lot: Lot, award: Award) -> tuple[date, str]:
+    """The last day to sign the contract: 30 days from the award notice (Law Art 46)."""
+    rule = "gp.contract_max_days" if is_gp(lot.project) else "works.contract_max_days"
+    return day_of(award.decided_at) + timedelta(days=rules.int_value(rule)), rule
+
+
+def _next_step(lot: Lot, *, initiator: bool) -> list[Todo]:
+    """The one step the lot waits for from its initiator or agent after the evaluation."""
+    evaluation: Evaluation | None = getattr(lot, "evaluation", None)
+    if evaluation is None or evaluation.completed_at is None:
+        return []
+    done = evaluation.completed_at
+    if lot.status == Lot.Status.EVALUATED and is_gp(lot.project):
+        if not initiator:
+            return []  # the purchaser picks, not its agent (GP Reg. Art 43)
+        due = last_day(AWARD_PICK_RULE, done)
+        zh, en = "确定成交供应商", "Pick the supplier (award)"
+        return [_lot_todo(lot, "pick", zh, en, deadline=due, rule=AWARD_PICK_RULE, since=done)]
+    if lot.status == Lot.Status.EVALUATED:
+        due = day_of(done) + timedelta(days=rules.int_value(PUBLICITY_START_RULE))
+        zh, en = "公示中标候选人", "Publish the candidates"
+        return [_lot_todo(lot, "publicity", zh, en, deadline=due, rule=PUBLICITY_START_RULE)]
+    publicity: Publicity | None = getattr(lot, "publicity", None)
+    if lot.status == Lot.Status.PUBLICITY:
+        over = publicity is not None and publicity.ends_at <= clock.now()
+        # An unanswered objection suspends the award; answering it is the to-do then.
+        suspended = lot.objections.filter(answered_at__isnull=True).exists()
+        if not (initiator and over) or suspended:
+            return []
+        return [_lot_todo(lot, "decide", "确定中标人（公示期已满）", "Decide the award")]
+    award: Award | None = getattr(lot, "award", None)
+    if award is None or getattr(lot, "contract", None) is not None:
+        return []
+    due, rule = _contract_due(lot, award)
+    zh, en = "签订并登记合同", "Sign and record the contract"
+    return [_lot_todo(lot, "contract", zh, en, deadline=due, rule=rule)]
+
+
+def _objections(managed: QuerySet[Lot]) -> list[Todo]:
+    waiting = Objection.objects.filter(
+        lot__in=managed, stage=Objection.Stage.CANDIDATES, answered_at__isnull=True
+    ).select_related("lot__project")
+    return [
+        _lot_todo(
+            objection.lot,
+            "answer_objection",
+            "答复对评标结果的异议",
+            "Answer an objection to the result",
+            deadline=objection.answer_due,
+            rule=OBJECTION_ANSWER_RULE,
+        )
+        for objection in waiting
+        if objection.lot is not None
+    ]
+
+
+def _challenges(managed: QuerySet[Lot]) -> list[Todo]:
+    waiting = Challenge.objects.filter(lot__in=managed, answered_at__isnull=True)
+    return [
+        _lot_todo(
+            challenge.lot,
+            "answer_challenge",
+            "答复质疑",
+            "Answer a challenge",
+            deadline=challenge.answer_due,
+            rule=ANSWER_RULE,
+            since=challenge.raised_at,
+        )
+        for challenge in waiting.select_related("lot__project")
+    ]
+
+
+def _letters(entity: MarketEntity) -> list[Todo]:
+    """The entity's own notices while the contract is still to be signed. Whether a letter
+    was downloaded is not recorded, so it stays listed until then."""
+    letters = Letter.objects.filter(entity=entity, award__lot__status=Lot.Status.AWARDED)
+    found = []
+    for letter in letters.select_related("award__lot__project"):
+        lot, link = letter.award.lot, reverse("awards:letter", args=[letter.pk])
+        if letter.kind == Letter.Kind.AWARD:
+            due, rule = _contract_due(lot, letter.award)
+            zh, en = (
+                "下载中标（成交）通知书并签订合同",
+                "Download the award notice; sign the contract",
+            )
+            found.append(_lot_todo(lot, "letter", zh, en, link=link, deadline=due, rule=rule))
+        else:
+            zh, en = "下载结果通知书", "Download the result notice"
+            found.append(_lot_todo(lot, "result_letter", zh, en, link=link))
     return found

@@ -115,3 +115,18 @@ class Checkpoint(AppendOnlyModel):
     @property
     def size(self) -> int:
         return self.last_seq - self.first_seq + 1
+
+
+class Instance(AppendOnlyModel):
+    """The database's identity (one row, written once): the files kept beside this database
+    (``core.instance``) are stamped with it, so a new database never uses another's."""
+
+    uid = models.CharField(_("实例标识"), max_length=32, unique=True)
+    created_at = models.DateTimeField(_("创建时间"))
+
+    class Meta:
+        verbose_name = _("平台实例")
+        verbose_name_plural = _("平台实例")
+
+    def __str__(self) -> str:
+        return self.uid

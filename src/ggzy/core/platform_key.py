@@ -1,7 +1,8 @@
 """The platform's signing key: it signs receipts and opening records (平台签名).
 
-Generated on first use under ``var/platform-key/`` in the configured suite. Its public key
-is published at ``/api/v1/ledger/platform-key`` so anyone can check a receipt offline.
+Generated on first use in the database's own directory (``core.instance``), in the
+configured suite. Its public key is published at ``/api/v1/ledger/platform-key`` so anyone
+can check a receipt offline.
 """
 
 from __future__ import annotations
@@ -17,9 +18,11 @@ from django.conf import settings
 from ggzy.kernel.crypto import get_suite
 from ggzy.kernel.crypto._json import canonical_json
 
+from . import instance
+
 
 def _directory() -> Path:
-    return Path(settings.VAR_DIR) / "platform-key" / settings.GGZY_CRYPTO_SUITE
+    return instance.directory() / "platform-key" / settings.GGZY_CRYPTO_SUITE
 
 
 def _keypair() -> tuple[bytes, bytes]:

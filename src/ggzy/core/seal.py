@@ -5,9 +5,9 @@ pyHanko and Acrobat do not handle SM2, so the seal always uses the INTL suite (E
 with SHA-256) whatever ``GGZY_CRYPTO_SUITE`` says. Seals to GB/T 38540 (SM2 electronic seals)
 are not supported yet.
 
-The seal's root CA and its certificate are made on first use under ``var/platform-seal/`` by
-the development CA. Both certificates are published at ``/api/v1/ledger/seal-certificate``
-so anyone can check a sealed PDF offline.
+The seal's root CA and its certificate are made on first use in the database's own
+directory (``core.instance``) by the development CA. Both certificates are published at
+``/api/v1/ledger/seal-certificate`` so anyone can check a sealed PDF offline.
 """
 
 from __future__ import annotations
@@ -43,6 +43,8 @@ from ggzy.kernel import clock
 from ggzy.kernel.crypto.pki import DevCA
 from ggzy.kernel.errors import InvalidInput
 
+from . import instance
+
 T = TypeVar("T")
 
 FIELD = "ggzy-seal"
@@ -60,7 +62,7 @@ class _Seal:
 
 
 def _seal() -> _Seal:
-    return _load(Path(settings.VAR_DIR) / "platform-seal")
+    return _load(instance.directory() / "platform-seal")
 
 
 @cache

@@ -1,41 +1,42 @@
 """`ggzy demo scenario land-listing` and `ggzy demo scenario equity-bidding`: a land listing
 that goes on to timed bidding, and an online equity bidding, through the HTTP API on an
-accelerated clock, with simulated bidders, printing what happened.
+accelerated clock, with simulated bidders, printing what happened. The steps are timelines
+(``timeline.py``), which the living demo runs on its shared clock.
 
 Each simulated bidder has a private ceiling and bids the least next amount at random
 moments (a seeded generator, so a run can be repeated); the countdown restarts with every
 bid and the scheduler closes the sale when a full period passes. The reserve price is
-sealed to three keyholders whose private keys the demo keeps in ``var/demo-keys/``; two of
-them hand in their shares after the close, exactly as ``ggzy bid escrow-share`` would.
+sealed to three keyholders whose private keys the demo keeps (``keys.py``); two of them hand
+in their shares after the close, exactly as ``ggzy bid escrow-share`` would.
 """
 
 from __future__ import annotations
 
 import random
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
 from pathlib import Path
 from typing import Any
 
 from django.conf import settings
-from django.test import Client
-from django_otp import DEVICE_ID_SESSION_KEY
 
 from ggzy.accounts.models import Organisation, Region, User
-from ggzy.accounts.otp import device_for
 from ggzy.auctions.models import Auction
 from ggzy.auctions.sealed_bid import keyholder_shares
+from ggzy.auctions.trade_types import get as get_trade_type
 from ggzy.core import seal
-from ggzy.core.scheduler import run_due
 from ggzy.disclosure.models import Publication
 from ggzy.entities.models import MarketEntity
-from ggzy.kernel import clock
+from ggzy.kernel import clock, rules
 from ggzy.kernel.crypto import get_suite
 from ggzy.kernel.money import format_cny, from_fen
 from ggzy.tendering.models import Keyholder
+from ggzy.workcalendar.periods import last_day
 
-from .tender import login, ok, say_ledger
+from .keys import demo_keys
+from .tender import forget_sessions, ok, post, say_ledger, session
+from .timeline import Timeline, alone
 
 Print = Callable[[str], object]
 API = "/api/v1/auctions"
@@ -58,10 +59,11 @@ class Sale:
     reserve: str | None
     bidders: dict[str, int]  # demo user → ceiling in yuan
     listing_bids: list[tuple[str, int]]  # (user, increments above the start) in the free period
+    timed_seconds: int | None = None  # the countdown of timed bidding; None: the rule's default
 
 
 def _keyholder(username: str) -> Keyholder:
-    """The demo keyholder of this user; its private key stays in ``var/demo-keys/``."""
+    """The demo keyholder of this user; its private key stays in the demo's keys (``keys.py``)."""
     user = User.objects.get(username=username)
     suite_name = settings.GGZY_CRYPTO_SUITE
     found = Keyholder.objects.filter(user=user, suite=suite_name, is_active=True).first()
@@ -69,7 +71,7 @@ def _keyholder(username: str) -> Keyholder:
         return found
     suite = get_suite(suite_name)
     private, public = suite.generate_keypair()
-    path = _key_path(username)
+    path = key_path(username)
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(private)
     path.chmod(0o600)
@@ -84,32 +86,12 @@ def _keyholder(username: str) -> Keyholder:
     )
 
 
-_sessions: dict[str, Client] = {}
+def post_as(username: str, path: str, body: dict[str, Any] | None = None, status: int = 200) -> Any:
+    return post(session(username), path, body, status)
 
 
-def _session(username: str) -> Client:
-    """One session per demo user for the run. Like the password, the demo skips typing the
-    staff's one-time code: the session is marked as past the second factor with the user's
-    confirmed demo authenticator (a code can be used once per 30 s, and demos run back to
-    back)."""
-    if username not in _sessions:
-        client = login(username)
-        user = User.objects.get(username=username)
-        if user.needs_second_factor:
-            session = client.session
-            session[DEVICE_ID_SESSION_KEY] = device_for(user).persistent_id
-            session.save()
-        _sessions[username] = client
-    return _sessions[username]
-
-
-def _post(username: str, path: str, body: dict[str, Any] | None = None, status: int = 200) -> Any:
-    return ok(_session(username).post(path, body or {}, content_type="application/json"), status)
-
-
-def _key_path(username: str) -> Path:
-    suite = settings.GGZY_CRYPTO_SUITE
-    return Path(settings.VAR_DIR) / "demo-keys" / f"keyholder-{username}-{suite}.key.pem"
+def key_path(username: str) -> Path:
+    return demo_keys() / f"keyholder-{username}-{settings.GGZY_CRYPTO_SUITE}.key.pem"
 
 
 def _uscc(username: str) -> str:
@@ -117,9 +99,31 @@ def _uscc(username: str) -> str:
     return entity.uscc
 
 
-def _enter(say: Print, sale: Sale, holders: list[Keyholder]) -> dict[str, Any]:
-    day = clock.local_now() + timedelta(days=sale.announce_days)
-    starts = day.replace(hour=9, minute=0, second=0)
+def _announced_for(sale: Sale) -> datetime:
+    """09:00 ``announce_days`` on, or later when holidays leave too few working days for the
+    announcement period."""
+    day = (clock.local_now() + timedelta(days=sale.announce_days)).date()
+    rule = get_trade_type(sale.trade_type).announcement_rule
+    if (earliest := last_day(rule, clock.now())) is not None:
+        day = max(day, earliest + timedelta(days=1))
+    return datetime.combine(day, time(9), clock.SHANGHAI)
+
+
+def enter(
+    say: Print,
+    sale: Sale,
+    *,
+    starts: datetime | None = None,
+    free_ends: datetime | None = None,
+    staff: str = "demo_centre",
+) -> Timeline[dict[str, Any]]:
+    """Entry, the sealed reserve, the announcement. By default bidding starts at 09:00
+    ``announce_days`` on and the free period lasts ``free_days``."""
+    yield clock.now()
+    holders = [_keyholder(u) for u in KEYHOLDERS]
+    if starts is None:
+        starts = _announced_for(sale)
+    free_ends = free_ends or starts + timedelta(days=sale.free_days)
     body = {
         "trade_type": sale.trade_type,
         "method": sale.method,
@@ -133,11 +137,13 @@ def _enter(say: Print, sale: Sale, holders: list[Keyholder]) -> dict[str, Any]:
         "increment": sale.increment,
         "deposit": sale.deposit,
         "starts_at": starts.isoformat(),
-        "free_ends_at": (starts + timedelta(days=sale.free_days)).isoformat(),
+        "free_ends_at": free_ends.isoformat(),
     }
+    if sale.timed_seconds is not None:
+        body["timed_seconds"] = sale.timed_seconds
     if sale.reserve is not None:
         body |= {"keyholders": [h.pk for h in holders], "escrow_threshold": 2}
-    auction = _post("demo_centre", API, body, 201)
+    auction = post_as(staff, API, body, 201)
     say(
         f"进场登记 {auction['code']}：{sale.title}（{auction['trade_type']} / {auction['method']}）"
     )
@@ -146,20 +152,26 @@ def _enter(say: Print, sale: Sale, holders: list[Keyholder]) -> dict[str, Any]:
         f"保证金 {format_cny(sale.deposit)}"
     )
     if sale.reserve is not None:
-        _post("demo_initiator", f"{API}/{auction['id']}/reserve", {"amount": sale.reserve})
+        yield clock.now() + timedelta(hours=3)
+        post_as("demo_initiator", f"{API}/{auction['id']}/reserve", {"amount": sale.reserve})
         say("  出让人设定底价：提交即密封给 3 个托管方（任 2 个可开启），平台无法读取")
-    _post("demo_centre", f"{API}/{auction['id']}/announce")
+    yield clock.now() + timedelta(hours=1)
+    post_as(staff, f"{API}/{auction['id']}/announce")
     say(f"  公告发布，竞价（挂牌）{starts:%Y-%m-%d %H:%M} 开始，公告期满足法定要求")
     return auction
 
 
-def _register(say: Print, auction: dict[str, Any], sale: Sale) -> dict[str, str]:
+def register(
+    say: Print, auction: dict[str, Any], sale: Sale, bidders: list[str] | None = None
+) -> Timeline[dict[str, str]]:
+    """Each bidder applies a day or so apart; the centre reviews and confirms the deposit."""
     numbers = {}
-    for username in sale.bidders:
-        reg = _post(username, f"{API}/{auction['id']}/applications", status=201)
-        _post("demo_centre", f"{API}/applications/{reg['id']}/review", {"accept": True})
+    for username in sale.bidders if bidders is None else bidders:
+        yield clock.now() + timedelta(hours=22)
+        reg = post_as(username, f"{API}/{auction['id']}/applications", status=201)
+        post_as("demo_centre", f"{API}/applications/{reg['id']}/review", {"accept": True})
         deposit = {"kind": "transfer", "amount": sale.deposit, "reference": f"DEMO{reg['id']:06d}"}
-        done = _post("demo_centre", f"{API}/applications/{reg['id']}/deposit", deposit)
+        done = post_as("demo_centre", f"{API}/applications/{reg['id']}/deposit", deposit)
         numbers[username] = done["bidder_no"]
         say(f"  {username} 申请竞买，审查通过，保证金到账 → 竞买号 {done['bidder_no']}")
     return numbers
@@ -169,8 +181,8 @@ def _yuan(fen: int) -> str:
     return format_cny(from_fen(fen))
 
 
-def _bid(username: str, auction_id: int, amount: int, key: str) -> dict[str, Any] | None:
-    response = _session(username).post(
+def bid_as(username: str, auction_id: int, amount: int, key: str) -> dict[str, Any] | None:
+    response = session(username).post(
         f"{API}/{auction_id}/bids",
         {"amount": f"{amount / 100:.2f}", "key": key},
         content_type="application/json",
@@ -178,62 +190,65 @@ def _bid(username: str, auction_id: int, amount: int, key: str) -> dict[str, Any
     return response.json() if response.status_code in (200, 201) else None
 
 
-def _live(auction_id: int) -> dict[str, Any]:
-    return ok(_session("demo_centre").get(f"{API}/{auction_id}"))
+def live_state(auction_id: int) -> dict[str, Any]:
+    """The sale's live state as the hall shows it (phase, deadline, leader, least next)."""
+    state: dict[str, Any] = ok(session("demo_centre").get(f"{API}/{auction_id}"))["state"]
+    return state
 
 
 def _free_period(
-    say: Print,
-    manual: clock.ManualClock,
-    auction: dict[str, Any],
-    sale: Sale,
-    numbers: dict[str, str],
-) -> None:
+    say: Print, auction: dict[str, Any], sale: Sale, numbers: dict[str, str]
+) -> Timeline[None]:
     start = datetime.fromisoformat(auction["starts_at"])
-    manual.set(start)
-    step = timedelta(days=sale.free_days) / (len(sale.listing_bids) + 1)
+    step = (datetime.fromisoformat(auction["free_ends_at"]) - start) / (len(sale.listing_bids) + 1)
     for n, (username, above) in enumerate(sale.listing_bids, 1):
-        manual.set(start + step * n)
+        yield start + step * n
         amount = int(float(sale.start_price) * 100) + above * int(float(sale.increment) * 100)
-        placed = _bid(username, auction["id"], amount, f"free-{n}")
+        placed = bid_as(username, auction["id"], amount, f"free-{n}")
         assert placed is not None
         at, no = clock.local_text(clock.now()), numbers[username]
         say(f"  {at} 竞买号 {no} 报价 {_yuan(amount)}（序号 {placed['seq']}）")
 
 
+def keen(state: dict[str, Any], bidders: Mapping[str, tuple[str, int]]) -> list[str]:
+    """Who would still bid the least next amount: not the leader, and within their private
+    ceiling. ``bidders``: username → (bidder number, ceiling in fen)."""
+    least = state["minimum_next"]
+    return [u for u, (no, top) in bidders.items() if top >= least and no != state["leader"]]
+
+
 def _timed_period(
-    say: Print, manual: clock.ManualClock, auction_id: int, sale: Sale, numbers: dict[str, str]
-) -> None:
+    say: Print, auction_id: int, sale: Sale, numbers: dict[str, str]
+) -> Timeline[None]:
     """Simulated bidders bid the least next amount at random moments until none will."""
     draw = random.Random(auction_id)  # noqa: S311 — a repeatable simulation, not a secret
-    ceilings = {u: c * 100 for u, c in sale.bidders.items()}
+    bidders = {u: (numbers[u], c * 100) for u, c in sale.bidders.items() if u in numbers}
     n = 0
     while True:
-        state = _live(auction_id)["state"]
+        state = live_state(auction_id)
         if state["phase"] != "timed":
             return
         least = state["minimum_next"]
-        keen = [u for u, c in ceilings.items() if c >= least and numbers[u] != state["leader"]]
+        willing = keen(state, bidders)
         deadline = datetime.fromisoformat(state["deadline"])
-        if not keen:
-            manual.set(deadline)
-            run_due()
+        if not willing:
+            yield deadline
             return
-        who = draw.choice(keen)
-        manual.set(clock.now() + timedelta(seconds=draw.randint(5, 280)))
+        who = draw.choice(willing)
+        yield clock.now() + timedelta(seconds=draw.randint(5, 280))
         n += 1
-        placed = _bid(who, auction_id, least, f"timed-{n}")
+        placed = bid_as(who, auction_id, least, f"timed-{n}")
         if placed is not None:
             left = (deadline - clock.now()).total_seconds()
             at, no = clock.local_text(clock.now()), numbers[who]
             say(f"    {at} 竞买号 {no} 报价 {_yuan(least)}（剩余 {left:.0f} 秒，倒计时重新开始）")
 
 
-def _open_reserve(say: Print, auction_id: int) -> None:
-    parts = ok(_session(KEYHOLDERS[0]).get(f"{API}/{auction_id}/envelopes"))["envelopes"]
+def open_reserve(say: Print, auction_id: int) -> None:
+    parts = ok(session(KEYHOLDERS[0]).get(f"{API}/{auction_id}/envelopes"))["envelopes"]
     for username in KEYHOLDERS[:2]:
-        shares = keyholder_shares(parts, _key_path(username).read_bytes())
-        _post(username, f"{API}/{auction_id}/shares", {"shares": shares})
+        shares = keyholder_shares(parts, key_path(username).read_bytes())
+        post_as(username, f"{API}/{auction_id}/shares", {"shares": shares})
         say(f"  托管方 {username} 在本机解出份额并提交")
 
 
@@ -259,31 +274,45 @@ def _report(say: Print, auction_id: int) -> bool:
         say(f"未成交：{auction.outcome}")
     for notice in Publication.objects.filter(trade_code=auction.code).order_by("published_at"):
         say(f"  公告 {notice.uid}：{notice.title}")
-    return say_ledger(say) and auction.status == Auction.Status.SOLD
+    return auction.status == Auction.Status.SOLD
+
+
+def bidding(
+    say: Print, auction: dict[str, Any], sale: Sale, numbers: dict[str, str]
+) -> Timeline[None]:
+    """The free (listing) period, the bidders who go on, the timed period to its end."""
+    say("自由报价 / 挂牌期：")
+    yield from _free_period(say, auction, sale, numbers)
+    if sale.method == "listing":
+        for username in list(numbers)[:3]:
+            post_as(username, f"{API}/{auction['id']}/declare")
+            say(f"  竞买号 {numbers[username]} 申请参加限时竞价")
+    yield datetime.fromisoformat(auction["free_ends_at"])
+    state = live_state(auction["id"])
+    seconds = sale.timed_seconds or rules.int_value("auctions.timed_period_seconds")
+    say(f"期满：{f'转入限时竞价，每期 {seconds} 秒' if state['phase'] == 'timed' else '竞价结束'}")
+    yield from _timed_period(say, auction["id"], sale, numbers)
+    say(f"限时竞价结束：{clock.local_text(clock.now())}")
+
+
+def settle(say: Print, auction: dict[str, Any], sale: Sale) -> Timeline[bool]:
+    """Two keyholders hand in their shares the next morning; the result."""
+    if sale.reserve is not None:
+        yield clock.now() + timedelta(hours=16)
+        open_reserve(say, auction["id"])
+    return _report(say, auction["id"])
 
 
 def _run(say: Print, sale: Sale) -> bool:
-    _sessions.clear()  # a new run may be on a new database
-    manual = clock.ManualClock(clock.now().replace(microsecond=0))
-    with clock.use_clock(manual):
-        holders = [_keyholder(u) for u in KEYHOLDERS]
-        auction = _enter(say, sale, holders)
-        numbers = _register(say, auction, sale)
-        say("自由报价 / 挂牌期：")
-        _free_period(say, manual, auction, sale, numbers)
-        if sale.method == "listing":
-            for username in list(sale.bidders)[:3]:
-                _post(username, f"{API}/{auction['id']}/declare")
-                say(f"  竞买号 {numbers[username]} 申请参加限时竞价")
-        manual.set(datetime.fromisoformat(auction["free_ends_at"]))
-        run_due()
-        state = _live(auction["id"])["state"]
-        say(f"期满：{'转入限时竞价，每期 300 秒' if state['phase'] == 'timed' else '竞价结束'}")
-        _timed_period(say, manual, auction["id"], sale, numbers)
-        say(f"限时竞价结束：{clock.local_text(clock.now())}")
-        if sale.reserve is not None:
-            _open_reserve(say, auction["id"])
-        return _report(say, auction["id"])
+    forget_sessions()
+
+    def whole() -> Timeline[bool]:
+        auction = yield from enter(say, sale)
+        numbers = yield from register(say, auction, sale)
+        yield from bidding(say, auction, sale, numbers)
+        return (yield from settle(say, auction, sale))
+
+    return alone(whole) and say_ledger(say)
 
 
 LAND = Sale(

@@ -17,6 +17,7 @@ from ggzy.kernel.crypto import get_suite
 from ggzy.kernel.crypto.pki import DevCA, load_certificate
 from ggzy.kernel.ids import make_resident_id, make_uscc
 
+from .keys import demo_keys
 from .scan import certificate_pdf
 
 
@@ -124,7 +125,7 @@ def _dev_ca() -> DevCA:
 
 def _certify(ca: DevCA, user: User, identity: str, name: str) -> None:
     """Issue signing and encryption certificates and bind them (proof of possession)."""
-    keys = Path(settings.VAR_DIR) / "demo-keys"
+    keys = demo_keys()
     keys.mkdir(parents=True, exist_ok=True)
     for usage in ("sign", "encrypt"):
         cert_pem, key_pem = ca.issue(

@@ -4,11 +4,9 @@
 from __future__ import annotations
 
 from datetime import date, timedelta
-from pathlib import Path
-
-from django.conf import settings
 
 from ggzy.accounts.models import Organisation, User
+from ggzy.core import instance
 from ggzy.core.services import ledger_alg
 from ggzy.experts import beacon
 from ggzy.experts.models import Expert, RandomnessParty, Venue
@@ -16,6 +14,7 @@ from ggzy.experts.services import draw, pool
 from ggzy.kernel import clock
 from ggzy.kernel.ids import make_resident_id, make_uscc
 
+NICHE = "A0804"  # 水利水电工程
 SPECIALTIES = ["A0801", "A0801", "A0801", "A0802", "A0802", "A0803", "B0101", "C0201"]
 TITLES = ["高级工程师", "正高级工程师", "高级经济师", "教授级高级工程师"]
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗"
@@ -43,7 +42,7 @@ def _venues() -> None:
 
 
 def _parties(staff: User) -> None:
-    folder = Path(settings.VAR_DIR) / "beacons"
+    folder = instance.directory() / "beacons"
     folder.mkdir(parents=True, exist_ok=True)
     for name, org_name in PARTIES:
         if RandomnessParty.objects.filter(name=name).exists():
@@ -77,7 +76,9 @@ def _expert_data(i: int) -> dict[str, object]:
         "education": "本科",
         "mobile": f"137{i:08d}",
         "region": region,
-        "main_specialty": SPECIALTIES[i % len(SPECIALTIES)],
+        # The first expert, the `demo_expert` login, is the pool's only 水利水电 expert: the
+        # living demo's water project asks for one, so its committee always holds them.
+        "main_specialty": NICHE if i == 1 else SPECIALTIES[i % len(SPECIALTIES)],
         "in_comprehensive_pool": True,
         "in_procurement_pool": i % 3 == 0,
         "bank_name": "中国建设银行长沙分行",

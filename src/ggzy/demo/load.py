@@ -12,6 +12,7 @@ from ggzy.catalogue.services import load_catalogue_file
 
 from .entities import DEMO_ENTITIES, load_entities
 from .experts import load_experts
+from .keys import demo_keys
 from .organisations import load_organisations
 
 DEMO_PREFIX = "demo_"
@@ -98,5 +99,5 @@ def print_logins() -> None:
     print(f"  demo_b01…demo_b23, demo_a01…, demo_i01  另有 {others} 个市场主体账号")
     print(f"  ({others} more entity accounts)")
     print("  动态验证码 / current TOTP code: .venv/bin/ggzy otp-code demo_centre")
-    print("  证书与私钥 / demo certificates and keys: var/demo-keys/")
+    print(f"  证书与私钥 / demo certificates and keys: {demo_keys()}")
     print()

@@ -1,9 +1,11 @@
 """`ggzy demo scenario tender-to-opening`: a works open tender and a procurement open tender,
 five bidders each, through the HTTP API on an accelerated clock, printing what happened.
+The steps are timelines (``timeline.py``), so the living demo runs the same steps on its
+shared clock.
 
 The requests go through Django's whole HTTP stack (URLs, middleware, authentication, the
 API) in-process, as the demo's own users; bids are sealed with the demo users' keys from
-``var/demo-keys/`` exactly as ``ggzy bid seal`` would on a bidder's machine.
+the demo's keys (``keys.py``) exactly as ``ggzy bid seal`` would on a bidder's machine.
 """
 
 from __future__ import annotations
@@ -11,22 +13,27 @@ from __future__ import annotations
 import base64
 import tempfile
 from collections.abc import Callable
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
 from pathlib import Path
 from typing import Any
 
-from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
+from django_otp import DEVICE_ID_SESSION_KEY
 
 from ggzy.accounts.models import Organisation, User
+from ggzy.accounts.otp import device_for
 from ggzy.core import pdf
-from ggzy.core.scheduler import run_due
 from ggzy.core.selectors import verify_ledger
 from ggzy.kernel import clock
 from ggzy.kernel.crypto import read_header
 from ggzy.kernel.money import format_cny
 from ggzy.tendering.bidfile import LotInfo, release_key, seal_bid
+from ggzy.tendering.procedures import get as get_procedure
+from ggzy.workcalendar.periods import last_day
+
+from .keys import demo_keys
+from .timeline import Timeline, alone
 
 Print = Callable[[str], object]
 API = "/api/v1/tendering"
@@ -61,7 +68,41 @@ def ok(response: Any, status: int = 200) -> Any:
 
 
 def demo_key(username: str, usage: str, kind: str) -> bytes:
-    return (Path(settings.VAR_DIR) / "demo-keys" / f"{username}-{usage}.{kind}.pem").read_bytes()
+    return (demo_keys() / f"{username}-{usage}.{kind}.pem").read_bytes()
+
+
+def entity(username: str) -> Any:
+    """The market entity of a demo user."""
+    return User.objects.get(username=username).entity_link.entity
+
+
+def post(client: Client, path: str, body: dict[str, Any] | None = None, status: int = 200) -> Any:
+    """POST JSON and return the answer, or stop the demo with the error."""
+    return ok(client.post(path, body or {}, content_type="application/json"), status)
+
+
+_sessions: dict[str, Client] = {}
+
+
+def session(username: str) -> Client:
+    """One session per demo user for the run. Like the password, the demo skips typing the
+    staff's one-time code: the session is marked as past the second factor with the user's
+    confirmed demo authenticator (a code can be used once per 30 s, and demos run back to
+    back)."""
+    if username not in _sessions:
+        client = login(username)
+        user = User.objects.get(username=username)
+        if user.needs_second_factor:
+            marked = client.session
+            marked[DEVICE_ID_SESSION_KEY] = device_for(user).persistent_id
+            marked.save()
+        _sessions[username] = client
+    return _sessions[username]
+
+
+def forget_sessions() -> None:
+    """A new run may be on a new database."""
+    _sessions.clear()
 
 
 def _seal_and_upload(
@@ -176,16 +217,24 @@ def enter_project(
     return project
 
 
-def publish_notice(say: Print, agent: Client, project_id: int) -> datetime:
-    """Publish the tender notice; returns the bid deadline (21 days on)."""
+def publish_notice(
+    say: Print, agent: Client, project_id: int, deadline: datetime | None = None
+) -> datetime:
+    """Publish the tender notice; returns the bid deadline (by default 21 days on). The
+    documents are on sale for a week, longer when holidays leave too few working days."""
     now = clock.now()
-    deadline = now + timedelta(days=21)
+    deadline = deadline or now + timedelta(days=21)
+    project = ok(agent.get(f"{API}/projects/{project_id}"))
+    rule = get_procedure(project["procedure"]).doc_sale_rule
+    sale_ends = now + timedelta(days=7)
+    if rule is not None and (last := last_day(rule, now)) is not None:
+        sale_ends = max(sale_ends, datetime.combine(last, time(17), clock.SHANGHAI))
     notice = ok(
         agent.post(
             f"{API}/projects/{project_id}/notice",
             {
                 "sale_starts_at": now.isoformat(),
-                "sale_ends_at": (now + timedelta(days=7)).isoformat(),
+                "sale_ends_at": sale_ends.isoformat(),
                 "bid_deadline": deadline.isoformat(),
                 "body": "欢迎符合条件的投标人投标。",
             },
@@ -197,20 +246,26 @@ def publish_notice(say: Print, agent: Client, project_id: int) -> datetime:
     return deadline
 
 
+def obtain_documents(username: str, project_id: int) -> Client:
+    """The bidder downloads the tender documents (recorded: it now takes part)."""
+    client = login(username)
+    documents = ok(client.get(f"{API}/projects/{project_id}/documents"))
+    client.get(f"{API}/documents/{documents[0]['id']}/download")
+    return client
+
+
 def submit_bid(
     say: Print,
-    manual: clock.ManualClock,
     workdir: Path,
     username: str,
     project_id: int,
     lot_id: int,
     sheet: dict[str, Any],
-) -> dict[str, Any]:
+) -> Timeline[dict[str, Any]]:
     """The bidder downloads the documents, six hours later seals and uploads its bid."""
-    client = login(username)
-    documents = ok(client.get(f"{API}/projects/{project_id}/documents"))
-    client.get(f"{API}/documents/{documents[0]['id']}/download")
-    manual.advance(timedelta(hours=6))
+    yield clock.now()
+    client = obtain_documents(username, project_id)
+    yield clock.now() + timedelta(hours=6)
     r = _seal_and_upload(client, username, lot_id, sheet, workdir)
     say(
         f"  {username} 递交密封投标文件：{r['size']} 字节，回执账本 #{r['ledger_seq']} "
@@ -251,7 +306,6 @@ def say_record(say: Print, record: dict[str, Any]) -> None:
 
 def _tender(
     say: Print,
-    manual: clock.ManualClock,
     workdir: Path,
     *,
     label: str,
@@ -260,7 +314,8 @@ def _tender(
     supervisor: str,
     estimate: str,
     sheet: Callable[[int], dict[str, Any]],
-) -> bool:
+) -> Timeline[bool]:
+    yield clock.now()
     agent = login("demo_agent")
     project = enter_project(
         say,
@@ -275,16 +330,15 @@ def _tender(
     publish_notice(say, agent, project["id"])
     receipts: dict[str, dict[str, Any]] = {}
     for n, username in enumerate(BIDDERS):
-        receipts[username] = submit_bid(
-            say, manual, workdir, username, project["id"], lot_id, sheet(n)
+        receipts[username] = yield from submit_bid(
+            say, workdir, username, project["id"], lot_id, sheet(n)
         )
     first = BIDDERS[0]
     ok(login(first).post(f"{API}/bids/{receipts[first]['bid_id']}/withdraw"))
     say(f"  {first} 撤回投标文件（保证金退还到期日已计算）")
     receipts[first] = _seal_and_upload(login(first), first, lot_id, sheet(9), workdir)
     say(f"  {first} 重新递交：回执账本 #{receipts[first]['ledger_seq']}")
-    manual.set(clock.now() + timedelta(days=21))
-    run_due()
+    yield clock.now() + timedelta(days=21)
     hall = ok(agent.get(f"{API}/lots/{lot_id}/hall"))
     window = datetime.fromisoformat(hall["opening"]["window_ends_at"]).astimezone(clock.SHANGHAI)
     status = hall["lot"]["status_label"]
@@ -293,8 +347,7 @@ def _tender(
     for username in BIDDERS[:-1]:
         decrypt_bid(say, username, lot_id, receipts[username]["bid_id"])
     say(f"  {silent} 未在解密时限内解密")
-    manual.advance(timedelta(minutes=31))
-    run_due()
+    yield clock.now() + timedelta(minutes=31)
     hall = ok(agent.get(f"{API}/lots/{lot_id}/hall"))
     record = hall["opening"]["record"]
     say_record(say, record)
@@ -309,42 +362,52 @@ def say_ledger(say: Print) -> bool:
     return report.ok
 
 
+def works_sheet(n: int) -> dict[str, Any]:
+    """The n-th demo bidder's price sheet for a works tender."""
+    return {
+        "price": f"{8_200_000 + n * 37_000}.00",
+        "duration_days": 300 + n,
+        "quality": "合格",
+        "project_manager": f"项目经理{n + 1}",
+    }
+
+
+def goods_sheet(n: int) -> dict[str, Any]:
+    """The n-th demo bidder's price sheet for a goods procurement."""
+    return {
+        "price": f"{2_150_000 + n * 12_500}.00",
+        "delivery_days": 30 + n,
+        "warranty_months": 36,
+        "quality": "原厂正品，三年质保",
+    }
+
+
+def _both(say: Print, workdir: Path) -> Timeline[bool]:
+    works = yield from _tender(
+        say,
+        workdir,
+        label="湘西州某中学教学楼施工",
+        item="CON-WORKS-HOUSING",
+        procedure="works_open_post",
+        supervisor="湖南省住房和城乡建设厅",
+        estimate="8600000.00",
+        sheet=works_sheet,
+    )
+    gp = yield from _tender(
+        say,
+        workdir,
+        label="州人民医院医用设备采购",
+        item="GP-GOODS-MEDICAL",
+        procedure="gp_open",
+        supervisor="湖南省财政厅",
+        estimate="2400000.00",
+        sheet=goods_sheet,
+    )
+    return works and gp
+
+
 def tender_to_opening(say: Print = print) -> bool:
     """Run both tenders, then verify the whole ledger."""
-    ok = True
-    manual = clock.ManualClock(clock.now().replace(microsecond=0))
-    with tempfile.TemporaryDirectory() as tmp, clock.use_clock(manual):
-        workdir = Path(tmp)
-        ok &= _tender(
-            say,
-            manual,
-            workdir,
-            label="湘西州某中学教学楼施工",
-            item="CON-WORKS-HOUSING",
-            procedure="works_open_post",
-            supervisor="湖南省住房和城乡建设厅",
-            estimate="8600000.00",
-            sheet=lambda n: {
-                "price": f"{8_200_000 + n * 37_000}.00",
-                "duration_days": 300 + n,
-                "quality": "合格",
-                "project_manager": f"项目经理{n + 1}",
-            },
-        )
-        ok &= _tender(
-            say,
-            manual,
-            workdir,
-            label="州人民医院医用设备采购",
-            item="GP-GOODS-MEDICAL",
-            procedure="gp_open",
-            supervisor="湖南省财政厅",
-            estimate="2400000.00",
-            sheet=lambda n: {
-                "price": f"{2_150_000 + n * 12_500}.00",
-                "delivery_days": 30 + n,
-                "warranty_months": 36,
-                "quality": "原厂正品，三年质保",
-            },
-        )
-    return say_ledger(say) and ok
+    with tempfile.TemporaryDirectory() as tmp:
+        passed = alone(lambda: _both(say, Path(tmp)))
+    return say_ledger(say) and passed

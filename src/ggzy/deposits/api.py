@@ -15,9 +15,11 @@ from ninja import File, Router, Schema, Status, UploadedFile
 from pydantic import Field
 
 from ggzy.accounts.models import User
+from ggzy.workcalendar.schemas import CalendarNoteOut
 
 from . import selectors, services
 from .models import Deposit
+from .periods import refund_note
 
 router = Router(tags=["deposits 保证金"])
 
@@ -64,8 +66,13 @@ class DepositOut(Schema):
     status: str
     refund_reason: str
     refund_due_on: date | None
+    refund_due_note: CalendarNoteOut | None
     refunded_at: datetime | None
     refund_reference: str
+
+    @staticmethod
+    def resolve_refund_due_note(obj: Deposit) -> dict[str, object] | None:
+        return refund_note(obj)
 
 
 class RowErrorOut(Schema):

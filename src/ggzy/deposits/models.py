@@ -64,6 +64,7 @@ class Deposit(models.Model):
     refund_reason = models.CharField(
         _("退还原因"), max_length=24, choices=RefundReason.choices, blank=True
     )
+    refund_from = models.DateField(_("退还期限起算日"), null=True, blank=True)
     refund_due_on = models.DateField(_("最迟退还日期"), null=True, blank=True)
     refunded_at = models.DateTimeField(_("退还时间"), null=True, blank=True)
     refund_reference = models.CharField(_("退还凭证号"), max_length=64, blank=True)

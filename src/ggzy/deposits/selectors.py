@@ -13,15 +13,18 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db.models import Count, Q, QuerySet, Sum
+from django.urls import reverse
 
 from ggzy.accounts.models import Role, User
-from ggzy.accounts.selectors import region_prefix
+from ggzy.accounts.selectors import is_centre_staff, region_prefix
+from ggzy.core.todo import Todo, todo
 from ggzy.kernel import clock
 from ggzy.kernel.errors import NotFound
 from ggzy.kernel.money import ZERO, format_cny
 from ggzy.tendering.models import Lot
 
 from .models import Deposit, Kind, Status
+from .periods import refund_rule
 
 # Deposits that count towards a lot's requirement: received and not owed back.
 ON_HAND = (Status.HELD, Status.FORFEITABLE)
@@ -141,3 +144,47 @@ def for_lot(lot: Lot) -> dict[int, Summary]:
     """Every bidder's deposits on hand for ``lot``, keyed by entity id (for the opening)."""
     deposits = Deposit.objects.filter(lot=lot, status__in=ON_HAND).order_by("recorded_at", "id")
     return summarise(lot.deposit_amount, deposits)
+
+
+# --- to-dos (待办事项) ----------------------------------------------------------------------
+
+
+def todos(user: User) -> list[Todo]:
+    """Refunds owed: centre staff make them; supervisors and oversight chase the overdue
+    ones; a bidder sees what is owed back to it. Each cites the rule that sets its date."""
+    if not user.is_authenticated:
+        return []
+    if is_centre_staff(user):
+        owed = visible_to(user).filter(status=Status.REFUND_DUE)
+        return [
+            _refund(d, "refund", "退还投标保证金", "Refund a deposit", staff=True) for d in owed
+        ]
+    if user.role in (Role.SUPERVISOR, Role.OVERSIGHT):
+        late = overdue(user).filter(refund_due_on__isnull=False)
+        zh, en = "督促退还逾期的投标保证金", "Chase an overdue deposit refund"
+        return [_refund(d, "refund_overdue", zh, en, staff=False) for d in late]
+    owed = visible_to(user).filter(status=Status.REFUND_DUE)
+    zh, en = "投标保证金待退还给本单位", "Deposit to be refunded to you"
+    return [_refund(d, "refund_owed", zh, en, staff=False) for d in owed]
+
+
+def _refund(deposit: Deposit, kind: str, zh: str, en: str, *, staff: bool) -> Todo:
+    """Centre staff act on the lot's deposits page; the others read the project's page."""
+    lot = deposit.lot
+    link = (
+        reverse("deposits:lot", args=[lot.pk])
+        if staff
+        else reverse("tendering:project", args=[lot.project_id])
+    )
+    who = deposit.entity.name
+    return todo(
+        f"deposits.{kind}",
+        f"{zh}（{who}，{format_cny(deposit.amount)}）",
+        f"{en} ({who}, CNY {deposit.amount})",
+        code=lot.code,
+        name=f"{lot.project.name} {lot.name}",
+        link=link,
+        deadline=deposit.refund_due_on,
+        rule=refund_rule(deposit),
+        since=deposit.refund_from,
+    )

@@ -20,41 +20,13 @@ from ggzy.entities.selectors import entity_of
 from ggzy.kernel import clock, rules
 from ggzy.kernel.errors import Conflict, DomainError, Forbidden, InvalidInput, NotFound
 from ggzy.kernel.money import Amount, yuan
-from ggzy.tendering.models import Lot, Sector
+from ggzy.tendering.models import Lot
 from ggzy.workcalendar.services import load_calendar
 
 from . import selectors
 from .models import Deposit, Kind, RefundReason, Status
+from .periods import REFUND_RULES
 from .statement import Line, RowError, StatementReport, read
-
-# Which rule sets the refund period, by sector and reason. Withdrawal at the opening (a
-# decryption failure not through the bidder's fault) counts as withdrawal (e-tender Art 31).
-REFUND_RULES: dict[tuple[str, str], str] = {
-    (Sector.CONSTRUCTION, RefundReason.WITHDRAWN): "works.deposit_refund_on_withdrawal_max_days",
-    (Sector.CONSTRUCTION, RefundReason.WITHDRAWN_AT_OPENING): (
-        "works.deposit_refund_on_withdrawal_max_days"
-    ),
-    (Sector.CONSTRUCTION, RefundReason.FAILED): "deposits.refund_on_termination_max_days",
-    (Sector.CONSTRUCTION, RefundReason.TERMINATED): "deposits.refund_on_termination_max_days",
-    (Sector.CONSTRUCTION, RefundReason.AFTER_CONTRACT): (
-        "works.deposit_refund_after_contract_max_days"
-    ),
-    (Sector.PROCUREMENT, RefundReason.WITHDRAWN): (
-        "gp.deposit_refund_on_withdrawal_max_working_days"
-    ),
-    (Sector.PROCUREMENT, RefundReason.WITHDRAWN_AT_OPENING): (
-        "gp.deposit_refund_on_withdrawal_max_working_days"
-    ),
-    (Sector.PROCUREMENT, RefundReason.FAILED): (
-        "gp.deposit_refund_on_termination_max_working_days"
-    ),
-    (Sector.PROCUREMENT, RefundReason.TERMINATED): (
-        "gp.deposit_refund_on_termination_max_working_days"
-    ),
-    (Sector.PROCUREMENT, RefundReason.AFTER_CONTRACT): "gp.deposit_refund_max_working_days",
-    (Sector.PROCUREMENT, RefundReason.LOST): "gp.deposit_refund_max_working_days",
-}
-
 
 # --- checks --------------------------------------------------------------------------------
 
@@ -448,8 +420,9 @@ def refund_due(
             owed = due is not None or bool(undated)
             deposit.status = Status.REFUND_DUE if owed else Status.FORFEITABLE
             deposit.refund_reason = cause
+            deposit.refund_from = day
             deposit.refund_due_on = due
-            deposit.save(update_fields=["status", "refund_reason", "refund_due_on"])
+            deposit.save(update_fields=["status", "refund_reason", "refund_from", "refund_due_on"])
             record(
                 f"deposit.{deposit.status}",
                 subject=f"deposit:{deposit.pk}",

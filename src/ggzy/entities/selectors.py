@@ -12,10 +12,12 @@ from typing import Any
 
 from django.conf import settings
 from django.db.models import QuerySet
+from django.urls import reverse
 from django.utils.translation import gettext
 
 from ggzy.accounts.models import Region, Role, User
 from ggzy.accounts.selectors import is_centre_staff
+from ggzy.core.todo import Todo, todo
 from ggzy.kernel import clock
 from ggzy.kernel.errors import Forbidden, NotFound
 
@@ -329,3 +331,37 @@ def workspace_context(user: User) -> dict[str, Any]:
     if can_read_all(user):
         return {"entities_panel": "readonly"}
     return {}
+
+
+def todos(user: User) -> list[Todo]:
+    """Centre staff: registrations and changes to review. An entity's users: qualifications
+    expired or about to expire, to renew."""
+    if not user.is_authenticated:
+        return []
+    if is_centre_staff(user):
+        return [
+            todo(
+                "entities.review",
+                f"审核市场主体信息（第{r.number}版）",
+                f"Review a market entity's registration (version {r.number})",
+                code=r.entity.uscc,
+                name=r.entity.name,
+                link=reverse("entities:review", args=[r.pk]),
+            )
+            for r in pending_revisions(user)
+        ]
+    entity = entity_of(user) if user.role == Role.ENTITY else None
+    if entity is None:
+        return []
+    return [
+        todo(
+            "entities.renew_qualification",
+            f"更新资质：{q.type}（{q.certificate_no}）",
+            f"Renew a qualification: {q.type} ({q.certificate_no})",
+            code=entity.uscc,
+            name=entity.name,
+            link=reverse("entities:mine"),
+            deadline=q.valid_until,
+        )
+        for q in expiring_qualifications(entity)
+    ]

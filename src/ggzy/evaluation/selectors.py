@@ -10,16 +10,23 @@ from __future__ import annotations
 
 import tarfile
 import tempfile
+from datetime import datetime, timedelta
 from typing import IO, Any
 
 from django.db.models import Q
+from django.urls import reverse
 
 from ggzy.accounts.models import Role, User
+from ggzy.accounts.selectors import is_centre_staff
+from ggzy.core.todo import Todo, todo
 from ggzy.experts.models import Invitation
 from ggzy.experts.services.evaluation import can_run_evaluation
+from ggzy.kernel import rules
 from ggzy.kernel.errors import NotFound
 from ggzy.tendering.bidfile import ATTACHMENTS
+from ggzy.tendering.models import Lot
 from ggzy.tendering.price_sheet import rows
+from ggzy.tendering.selectors import projects_visible_to
 from ggzy.tendering.services._common import identifier, is_manager, procedure_of
 from ggzy.tendering.services.opening import write_plaintext
 
@@ -342,3 +349,87 @@ class _Closing:
     def close(self) -> None:
         self._stream.close()
         self._spool.close()
+
+
+# --- to-dos (待办事项) ----------------------------------------------------------------------
+
+ASSEMBLY_RULE = "experts.assembly_max_hours_after_opening"
+
+
+def todos(user: User) -> list[Todo]:
+    """A member (expert or the initiator's representative): sign in, submit the sheets, sign
+    the report. Centre staff: lots opened whose committee is not formed yet."""
+    if not user.is_authenticated:
+        return []
+    found = _seats(user)
+    if is_centre_staff(user):
+        found += _to_start(user)
+    return found
+
+
+def _assembly_due(lot: Lot) -> datetime | None:
+    opening = lot.project.bid_deadline
+    return opening + timedelta(hours=rules.int_value(ASSEMBLY_RULE)) if opening else None
+
+
+def _seats(user: User) -> list[Todo]:
+    seats = Member.objects.filter(user=user, replaced_at__isnull=True).select_related(
+        "evaluation__lot__project"
+    )
+    found = []
+    for member in seats:
+        evaluation, status = member.evaluation, member.evaluation.status
+        if status == Evaluation.Status.FORMING and member.signed_in_at is None:
+            due = _assembly_due(evaluation.lot)
+            zh, en = "评标签到", "Sign in to the evaluation"
+            found.append(_in_room(evaluation, "sign_in", zh, en, due))
+        elif status == Evaluation.Status.REVIEWING and member.submitted_at is None:
+            zh, en = "评审打分并提交评审表", "Score the bids and submit the sheet"
+            found.append(_in_room(evaluation, "submit", zh, en))
+        elif status == Evaluation.Status.REPORTED and not member.report_signed_at:
+            found.append(_in_room(evaluation, "sign_report", "签署评标报告", "Sign the report"))
+    return found
+
+
+def _in_room(
+    evaluation: Evaluation, kind: str, zh: str, en: str, due: datetime | None = None
+) -> Todo:
+    lot = evaluation.lot
+    return todo(
+        f"evaluation.{kind}",
+        zh,
+        en,
+        code=lot.code,
+        name=f"{lot.project.name} {lot.name}",
+        link=reverse("evaluation:room", args=[evaluation.pk]),
+        deadline=due,
+        rule=ASSEMBLY_RULE if due else None,
+    )
+
+
+def _to_start(user: User) -> list[Todo]:
+    lots = (
+        Lot.objects.filter(
+            project__in=projects_visible_to(user),
+            status=Lot.Status.OPENED,
+            evaluation__isnull=True,
+        )
+        .select_related("project")
+        .order_by("project__bid_deadline", "code")
+    )
+    found = []
+    for lot in lots:
+        due = _assembly_due(lot)
+        found.append(
+            todo(
+                "evaluation.start",
+                "组建评标委员会，开始评标",
+                "Form the committee and start the evaluation",
+                code=lot.code,
+                name=f"{lot.project.name} {lot.name}",
+                link=reverse("evaluation:start", args=[lot.pk]),
+                deadline=due,
+                rule=ASSEMBLY_RULE if due else None,
+            )
+        )
+    return found

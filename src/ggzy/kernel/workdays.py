@@ -4,10 +4,12 @@ A ``WorkCalendar`` knows a set of years completely: for each, the statutory holi
 (法定节假日, including the weekend days inside a holiday period) and the adjusted working
 days (调休上班, weekend days worked to make up for a holiday). Monday to Friday are working
 days unless listed as holidays; Saturday and Sunday are not unless listed as adjusted
-working days. Any computation that needs a date outside the known years fails with
-``calendar_unknown_year``: the State Council publishes each year's schedule in the
-preceding autumn, and until an administrator enters it nobody can say whether a date in
-that year is a working day.
+working days. The State Council publishes each year's schedule in the preceding autumn; until an
+administrator enters it, a year can be known provisionally (``provisional_years``, rest days
+from ``kernel.provisional_calendar``: weekends and wide windows around every statutory
+holiday), so periods counted on it are never shorter than on the official schedule, and
+whatever shows such a period says it is provisional. Any computation that needs a date
+outside the known years fails with ``calendar_unknown_year``.
 
 Counting convention (statutory "within N working days from d", "N working days after d"):
 the day d itself is not counted; counting starts the day after. So ``add_workdays(d, n)``
@@ -29,26 +31,31 @@ ONE_DAY = timedelta(days=1)
 
 def unknown_year(year: int) -> RuleViolation:
     return RuleViolation(
-        f"工作日历中没有{year}年的节假日安排，无法计算工作日；请管理员在“工作日历”中录入"
-        f"{year}年的法定节假日和调休上班日",
-        f"The working-day calendar has no holiday schedule for {year}, so working days "
-        f"cannot be computed; an administrator must enter the {year} public holidays and "
-        "adjusted working days in the working-day calendar",
+        f"工作日历不覆盖{year}年（既无正式节假日安排，也超出临时工作日历的范围），无法计算"
+        f"工作日；如国务院办公厅已公布{year}年节假日安排，请管理员录入（ggzy calendar import）",
+        f"The working-day calendar does not cover {year} (no official holiday schedule, and "
+        "beyond the provisional calendar's range), so working days cannot be computed; if "
+        f"the {year} schedule is published, an administrator must enter it (ggzy calendar "
+        "import)",
         code="calendar_unknown_year",
     )
 
 
 @dataclass(frozen=True)
 class WorkCalendar:
-    """An immutable holiday calendar covering exactly ``known_years``."""
+    """An immutable holiday calendar covering exactly ``known_years``; those of them in
+    ``provisional_years`` are known only provisionally."""
 
     known_years: AbstractSet[int]
     holidays: AbstractSet[date] = frozenset()
     adjusted_workdays: AbstractSet[date] = frozenset()
+    provisional_years: AbstractSet[int] = frozenset()
 
     def __post_init__(self) -> None:
-        for name in ("known_years", "holidays", "adjusted_workdays"):
+        for name in ("known_years", "holidays", "adjusted_workdays", "provisional_years"):
             object.__setattr__(self, name, frozenset(getattr(self, name)))
+        if not self.provisional_years <= self.known_years:
+            raise ValueError("provisional years must be among the known years")
         both = self.holidays & self.adjusted_workdays
         if both:
             day = min(both).isoformat()
@@ -63,6 +70,16 @@ class WorkCalendar:
         if day.year not in self.known_years:
             raise unknown_year(day.year)
         return day
+
+    def is_provisional(self, day: date) -> bool:
+        return day.year in self.provisional_years
+
+    def provisional_between(self, *days: date) -> list[int]:
+        """The provisional years from the earliest to the latest of ``days``: a period that
+        spans them was counted, at least in part, on the provisional calendar."""
+        if not days:
+            return []
+        return sorted(y for y in self.provisional_years if min(days).year <= y <= max(days).year)
 
     def is_workday(self, day: date) -> bool:
         self.require(day)

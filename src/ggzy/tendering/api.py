@@ -12,9 +12,11 @@ from pydantic import Field
 
 from ggzy.accounts.models import User
 from ggzy.kernel.errors import InvalidInput
+from ggzy.workcalendar.schemas import CalendarNoteOut
 
 from . import selectors, services
 from .models import Bid, Document, Lot, Notice, Objection, OpeningObjection, Project
+from .periods import calendar_note
 from .procedures import PROCEDURES
 from .services.bids import receipt
 
@@ -84,11 +86,16 @@ class ProjectOut(Schema):
     sale_starts_at: datetime | None
     sale_ends_at: datetime | None
     bid_deadline: datetime | None
+    calendar_note: CalendarNoteOut | None
     lots: list[LotOut]
 
     @staticmethod
     def resolve_lots(obj: Project) -> list[Lot]:
         return list(obj.lots.all())
+
+    @staticmethod
+    def resolve_calendar_note(obj: Project) -> dict[str, object] | None:
+        return calendar_note(obj)
 
 
 class RegisteredOut(Schema):

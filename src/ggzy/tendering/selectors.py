@@ -8,16 +8,20 @@ From the opening on, names and prices are read out and public.
 from __future__ import annotations
 
 import base64
+from datetime import datetime, time, timedelta
 from typing import Any
 
 from django.db.models import Q, QuerySet
+from django.urls import reverse
 
 from ggzy.accounts.models import Role, User
+from ggzy.core.todo import Todo, todo
+from ggzy.entities.models import MarketEntity
 from ggzy.entities.selectors import entity_of
 from ggzy.kernel import clock
 from ggzy.kernel.errors import Forbidden, NotFound
 
-from .models import Bid, Document, Lot, Notice, Opening, Project
+from .models import Bid, Document, Lot, Notice, Objection, Opening, Project
 from .price_sheet import FIELDS, rows
 from .procedures import get as get_procedure
 from .services._common import can_host, identifier
@@ -44,6 +48,14 @@ def projects_visible_to(user: User) -> QuerySet[Project]:
     entity = entity_of(user)
     own = Q(initiator=entity) | Q(agent=entity) if entity else Q(pk__in=[])
     return rows.filter(own | ~Q(status=Project.Status.REGISTERED))
+
+
+def managed_projects(user: User) -> QuerySet[Project]:
+    """The projects the user's entity runs as initiator or agent (招标人/代理机构)."""
+    entity = entity_of(user)
+    if entity is None:
+        return Project.objects.none()
+    return projects_visible_to(user).filter(Q(initiator=entity) | Q(agent=entity))
 
 
 def get_project(user: User, project_id: int) -> Project:
@@ -231,3 +243,166 @@ def envelope_of(user: User, bid_id: int) -> dict[str, str]:
         "header": base64.b64encode(bytes(bid.header)).decode(),
         "signature": base64.b64encode(bytes(bid.signature)).decode(),
     }
+
+
+# --- to-dos (待办事项) ----------------------------------------------------------------------
+
+WATCHERS = frozenset({Role.ADMIN, Role.CENTRE, Role.SUPERVISOR, Role.OVERSIGHT})
+
+
+def todos(user: User) -> list[Todo]:
+    """Openings today for the centre that hosts them and those who watch them; notices to
+    publish and objections to answer for the initiator and agent; bid deadlines and the
+    decryption window for bidders."""
+    if not user.is_authenticated:
+        return []
+    if user.role in WATCHERS:
+        return _openings_today(user)
+    entity = entity_of(user)
+    if entity is None:
+        return []
+    return [
+        *_notices_to_publish(user),
+        *_objections_to_answer(user),
+        *_bid_deadlines(user, entity),
+        *_decryptions(entity),
+    ]
+
+
+def _lot_todo(lot: Lot, kind: str, zh: str, en: str, link: str, **when: Any) -> Todo:
+    return todo(
+        kind, zh, en, code=lot.code, name=f"{lot.project.name} {lot.name}", link=link, **when
+    )
+
+
+def _openings_today(user: User) -> list[Todo]:
+    start = datetime.combine(clock.today(), time(), clock.SHANGHAI)
+    lots = (
+        Lot.objects.filter(project__in=projects_visible_to(user))
+        .filter(
+            Q(status=Lot.Status.OPENING)
+            | Q(
+                status=Lot.Status.BIDDING,
+                project__bid_deadline__gte=start,
+                project__bid_deadline__lt=start + timedelta(days=1),
+            )
+        )
+        .select_related("project", "opening")
+        .order_by("project__bid_deadline", "code")
+    )
+    hosts = user.role in (Role.CENTRE, Role.ADMIN)
+    found = []
+    for lot in lots:
+        hall = reverse("tendering:hall", args=[lot.pk])
+        if lot.status == Lot.Status.OPENING:
+            found.append(
+                _lot_todo(
+                    lot,
+                    "tendering.opening_running",
+                    "开标进行中（投标人解密中）",
+                    "Opening under way (bidders decrypting)",
+                    hall,
+                    deadline=lot.opening.window_ends_at,
+                )
+            )
+        else:
+            found.append(
+                _lot_todo(
+                    lot,
+                    "tendering.opening_today",
+                    "今日开标：主持开标" if hosts else "今日开标：在线监督",
+                    "Opening today: host it" if hosts else "Opening today: watch it online",
+                    hall,
+                    deadline=lot.project.bid_deadline,
+                )
+            )
+    return found
+
+
+def _notices_to_publish(user: User) -> list[Todo]:
+    registered = managed_projects(user).filter(status=Project.Status.REGISTERED)
+    return [
+        todo(
+            "tendering.publish_notice",
+            "发布招标（采购）公告",
+            "Publish the tender (procurement) notice",
+            code=project.code,
+            name=project.name,
+            link=reverse("tendering:project", args=[project.pk]),
+        )
+        for project in registered.order_by("created_at")
+    ]
+
+
+def _objections_to_answer(user: User) -> list[Todo]:
+    waiting = Objection.objects.filter(
+        project__in=managed_projects(user),
+        stage=Objection.Stage.DOCUMENTS,
+        answered_at__isnull=True,
+    ).select_related("project")
+    return [
+        todo(
+            "tendering.answer_objection",
+            "答复对招标文件的异议",
+            "Answer an objection to the documents",
+            code=objection.project.code,
+            name=objection.project.name,
+            link=reverse("tendering:project", args=[objection.project_id]),
+            deadline=objection.answer_due,
+            rule="works.objection_answer_max_days",
+        )
+        for objection in waiting
+    ]
+
+
+def _bid_deadlines(user: User, entity: MarketEntity) -> list[Todo]:
+    """Lots still open for bids that the entity takes part in: it downloaded the documents,
+    paid a deposit (``deposits.Deposit``, reached by its relation name) or has a live bid,
+    which it may replace until the deadline."""
+    live = set(bids_of(user).filter(status__in=LIVE).values_list("lot_id", flat=True))
+    lots = (
+        Lot.objects.filter(
+            project__in=projects_visible_to(user),
+            status=Lot.Status.BIDDING,
+            project__bid_deadline__gt=clock.now(),
+        )
+        .filter(
+            Q(project__documents__downloads__entity=entity)
+            | Q(deposits__entity=entity)
+            | Q(pk__in=live)
+        )
+        .distinct()
+        .select_related("project")
+    )
+    found = []
+    for lot in lots:
+        submitted = lot.pk in live
+        found.append(
+            _lot_todo(
+                lot,
+                "tendering.bid_replaceable" if submitted else "tendering.bid_due",
+                "投标截止（已递交，截止前可替换）" if submitted else "递交投标文件",
+                "Bid deadline (bid in; replaceable until then)" if submitted else "Submit a bid",
+                reverse("tendering:bid", args=[lot.pk]),
+                deadline=lot.project.bid_deadline,
+            )
+        )
+    return found
+
+
+def _decryptions(entity: MarketEntity) -> list[Todo]:
+    """Openings under way where the entity's sealed bid still waits for its key."""
+    waiting = Bid.objects.filter(
+        entity=entity, status__in=LIVE, lot__opening__status=Opening.Status.DECRYPTING
+    ).select_related("lot__project", "lot__opening")
+    return [
+        _lot_todo(
+            bid.lot,
+            "tendering.decrypt",
+            "开标大厅：签到并解密投标文件",
+            "Opening hall: sign in and decrypt your bid",
+            reverse("tendering:hall", args=[bid.lot_id]),
+            deadline=bid.lot.opening.window_ends_at,
+        )
+        for bid in waiting
+    ]

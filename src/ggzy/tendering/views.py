@@ -36,6 +36,7 @@ from .forms import (
     show_error,
 )
 from .models import Lot, Notice, Objection, Project
+from .periods import calendar_note
 from .procedures import get as get_procedure
 from .services._common import can_host, is_manager
 from .services.bids import CHUNK_MAX, receipt
@@ -105,6 +106,7 @@ def _project_context(user: User, project: Project, **bound: forms.Form) -> dict[
         objections = objections.filter(entity=entity) if entity else objections.none()
     context: dict[str, Any] = {
         "project": project,
+        "calendar_note": calendar_note(project),
         "procedure": get_procedure(project.procedure),
         "lots": project.lots.order_by("number"),
         "notices": project.notices.order_by("published_at"),

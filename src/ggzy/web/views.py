@@ -15,6 +15,8 @@ from ggzy.entities.selectors import public_stats
 from ggzy.entities.selectors import workspace_context as entities_workspace
 from ggzy.experts.selectors.pool import workspace_context as experts_workspace
 
+from .selectors import todos_for
+
 HOME_TTL = 60  # seconds: a new ledger entry refreshes the page at once, anything else in a minute
 
 
@@ -40,8 +42,10 @@ def home(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def workspace(request: HttpRequest) -> HttpResponse:
+    """The user's to-dos first (待办事项), then the panels of links (常用入口)."""
     user: User = request.user  # type: ignore[assignment]
     context = {
+        "todos": todos_for(user),
         **entities_workspace(user),
         **catalogue_workspace(user),
         **experts_workspace(user),

@@ -1,8 +1,9 @@
 """The working-day calendar: which years are known, and their holidays and 调休 days.
 
-A year is known only when it has a ``CalendarYear`` row; its ``CalendarDay`` rows list the
-exceptions to "Monday to Friday work, weekends rest". ``services.load_calendar()`` turns
-the tables into a ``kernel.workdays.WorkCalendar``.
+A year is known officially only when it has a ``CalendarYear`` row; its ``CalendarDay`` rows
+list the exceptions to "Monday to Friday work, weekends rest". The years after the official
+ones, up to a few years ahead, are known provisionally (``kernel.provisional_calendar``).
+``services.load_calendar()`` turns both into a ``kernel.workdays.WorkCalendar``.
 """
 
 from __future__ import annotations
@@ -35,6 +36,12 @@ class CalendarYear(models.Model):
     source = models.CharField(
         _("数据来源"), max_length=20, choices=Source.choices, default=Source.ADMIN
     )
+    imported_at = models.DateTimeField(_("录入时间"), null=True, blank=True)
+    imported_by = models.CharField(_("录入人"), max_length=150, blank=True)
+    # The open trades whose deadlines, counted on this official schedule, differ from what
+    # was published on the provisional calendar: [{trade, what_zh, what_en, published, official,
+    # link}]. Published deadlines are kept; centre staff see this list.
+    affected = models.JSONField(_("期限与正式安排不同的交易"), default=list, blank=True)
 
     class Meta:
         verbose_name = _("日历年度")

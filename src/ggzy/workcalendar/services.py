@@ -1,18 +1,22 @@
-"""The only write path of the working-day calendar, and the in-process cached reader."""
+"""The working-day calendar: the seed from the holiday package, and the in-process cached
+reader that adds the provisional years. Official schedules are entered by ``imports``."""
 
 from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Collection
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 import chinese_calendar
+from django.conf import settings
 from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
+from ggzy.kernel import clock, provisional_calendar
 from ggzy.kernel.workdays import WorkCalendar
 from ggzy.workcalendar.models import CalendarDay, CalendarYear
 
@@ -21,7 +25,7 @@ from ggzy.workcalendar.models import CalendarDay, CalendarYear
 CACHE_SECONDS = 300.0
 
 _lock = threading.Lock()
-_cached: tuple[float, WorkCalendar] | None = None
+_cached: tuple[float, CalendarState] | None = None
 
 
 @dataclass(frozen=True)
@@ -29,6 +33,29 @@ class SeedResult:
     years_created: int
     years_existing: int  # already in the tables: left exactly as they are
     days_created: int
+
+
+@dataclass(frozen=True)
+class OfficialYear:
+    holidays: frozenset[date]
+    workdays: frozenset[date]
+    imported_at: datetime | None  # None: seeded from the holiday package
+
+
+@dataclass(frozen=True)
+class CalendarState:
+    """The official years as the tables hold them, and the calendar built from them."""
+
+    official: dict[int, OfficialYear]
+    calendar: WorkCalendar
+
+    def with_provisional(self, years: Collection[int]) -> WorkCalendar:
+        """The calendar as it was before ``years`` became official: provisional there."""
+        return build_calendar(
+            {y: o for y, o in self.official.items() if y not in years},
+            provisional_horizon(),
+            extra_provisional=years,
+        )
 
 
 def _holiday_name(english: str) -> str:
@@ -54,8 +81,8 @@ def seed_from_chinese_calendar(*, using: str = "default") -> SeedResult:
     """Load every year the chinese_calendar package knows; safe to run again.
 
     Only years missing from the tables are added, with all their days. A year already
-    present is left exactly as it is, so an administrator's corrections (added, changed or
-    deleted days) survive every later ``migrate``.
+    present is left exactly as it is, so an administrator's import survives every later
+    ``migrate``.
     """
     by_year = _package_days()
     version = getattr(chinese_calendar, "__version__", "")
@@ -83,23 +110,64 @@ def seed_from_chinese_calendar(*, using: str = "default") -> SeedResult:
     return SeedResult(len(missing), len(existing), len(days))
 
 
-def _build_calendar() -> WorkCalendar:
-    years = CalendarYear.objects.values_list("year", flat=True)
-    days = CalendarDay.objects.values_list("date", "kind")
+def provisional_horizon() -> int:
+    """The last year the provisional calendar covers: this year plus a few."""
+    return clock.today().year + int(settings.GGZY_CALENDAR_PROVISIONAL_YEARS)
+
+
+def build_calendar(
+    official: dict[int, OfficialYear], horizon: int, *, extra_provisional: Collection[int] = ()
+) -> WorkCalendar:
+    """Official years as given; every other year from the first official one (or this year)
+    to ``horizon``, and ``extra_provisional``, on the provisional rule."""
+    first = min(official, default=clock.today().year)
+    provisional = {y for y in range(first, horizon + 1) if y not in official} | set(
+        extra_provisional
+    )
+    holidays: set[date] = set()
+    workdays: set[date] = set()
+    for known in official.values():
+        holidays |= known.holidays
+        workdays |= known.workdays
+    for year in provisional:
+        holidays |= provisional_calendar.holidays(year).keys()
     return WorkCalendar(
-        known_years=set(years),
-        holidays={d for d, kind in days if kind == CalendarDay.Kind.HOLIDAY},
-        adjusted_workdays={d for d, kind in days if kind == CalendarDay.Kind.WORKDAY},
+        known_years=set(official) | provisional,
+        holidays=holidays,
+        adjusted_workdays=workdays,
+        provisional_years=provisional,
     )
 
 
-def load_calendar() -> WorkCalendar:
-    """The calendar from the tables, cached in this process."""
+def _read_official() -> dict[int, OfficialYear]:
+    days: dict[int, tuple[set[date], set[date]]] = {}
+    for year, day, kind in CalendarDay.objects.values_list("calendar_year__year", "date", "kind"):
+        holidays, workdays = days.setdefault(year, (set(), set()))
+        (holidays if kind == CalendarDay.Kind.HOLIDAY else workdays).add(day)
+    return {
+        year: OfficialYear(
+            frozenset(days.get(year, ((), ()))[0]),
+            frozenset(days.get(year, ((), ()))[1]),
+            imported_at,
+        )
+        for year, imported_at in CalendarYear.objects.values_list("year", "imported_at")
+    }
+
+
+def calendar_state() -> CalendarState:
+    """The official years and the calendar, cached in this process."""
     global _cached
     with _lock:
         if _cached is None or time.monotonic() - _cached[0] > CACHE_SECONDS:
-            _cached = (time.monotonic(), _build_calendar())
+            official = _read_official()
+            state = CalendarState(official, build_calendar(official, provisional_horizon()))
+            _cached = (time.monotonic(), state)
         return _cached[1]
+
+
+def load_calendar() -> WorkCalendar:
+    """The calendar, official years and provisional ones, cached in this process."""
+    return calendar_state().calendar
 
 
 def clear_cache() -> None:

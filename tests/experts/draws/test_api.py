@@ -8,7 +8,7 @@ from django.test import Client
 from ggzy.accounts.models import Role, User
 from ggzy.accounts.services import create_token
 from ggzy.experts.models import Invitation
-from tests.fixtures.draws import AGENT, INITIATOR
+from tests.fixtures.draws import AGENT, INITIATOR, opening_at
 
 pytestmark = pytest.mark.django_db
 
@@ -37,7 +37,7 @@ def request_body(province: dict[str, Any]) -> dict[str, Any]:
         "supervisor_id": province["supervisor"].pk,
         "initiator_uscc": INITIATOR,
         "agent_uscc": AGENT,
-        "opening_at": "2026-11-30T09:00:00+08:00",
+        "opening_at": opening_at().isoformat(),
         "mode": "local",
         "committee_size": 5,
         "requirements": [{"specialty": "A0801", "venue": "main", "count": 5}],

@@ -7,7 +7,7 @@ from django.test import Client
 
 from ggzy.accounts.models import Role, User
 from ggzy.experts.models import DrawRequest, Invitation
-from tests.fixtures.draws import INITIATOR
+from tests.fixtures.draws import INITIATOR, opening_at
 
 pytestmark = pytest.mark.django_db
 
@@ -21,7 +21,7 @@ def form_data(province: dict[str, Any], **changes: Any) -> dict[str, Any]:
         "initiator_uscc": INITIATOR,
         "agent_uscc": "",
         "bidder_usccs": "",
-        "opening_at": "2026-11-30T09:00",
+        "opening_at": opening_at().strftime("%Y-%m-%dT%H:%M"),
         "mode": "local",
         "secondary_venue_count": 0,
         "main_venue": province["venues"][0].pk,

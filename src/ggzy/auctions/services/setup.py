@@ -27,11 +27,12 @@ from ggzy.kernel.errors import Conflict, Forbidden, InvalidInput, RuleViolation
 from ggzy.kernel.money import format_cny, from_fen
 from ggzy.kernel.text import clean_text
 from ggzy.tendering.models import Keyholder
-from ggzy.workcalendar.periods import require_period
+from ggzy.workcalendar.periods import notice_text, require_period
 
 from .. import sealed_bid
 from ..engine import Direction, Phase
 from ..models import Auction
+from ..periods import periods
 from ..trade_types import Method, TradeType
 from ..trade_types import get as get_trade_type
 from ._common import lock_auction, positive_fen, require_staff
@@ -376,7 +377,7 @@ def announcement_body(auction: Auction) -> str:
             _bidding_text(auction),
             "竞买申请：在本平台提交申请，经审查并确认保证金后取得竞买号；竞买人身份在结果公告前保密。",
         ]
-    )
+    ) + notice_text(*(period for period, _, _ in periods(auction)))
 
 
 @transaction.atomic

@@ -8,11 +8,10 @@ from ggzy.accounts.models import User
 from ggzy.entities.selectors import entity_of
 from ggzy.evaluation.models import Evaluation
 from ggzy.kernel import clock, rules
-from ggzy.kernel.errors import Conflict, DomainError, Forbidden
+from ggzy.kernel.errors import Conflict, Forbidden
 from ggzy.tendering.models import Funding, Lot, Project
 from ggzy.tendering.procedures import GP
 from ggzy.tendering.services._common import procedure_of
-from ggzy.workcalendar.services import load_calendar
 
 
 def is_gp(project: Project) -> bool:
@@ -55,20 +54,3 @@ def day_of(moment: datetime) -> date:
 
 def end_of(day: date) -> datetime:
     return datetime.combine(day, time(23, 59, 59), tzinfo=clock.SHANGHAI)
-
-
-def period_end(rule_id: str, start: datetime | date) -> date | None:
-    """The last day of a period that starts at ``start``; None when the working-day calendar
-    does not cover it yet (the period is then undated, never guessed)."""
-    rule = rules.get(rule_id)
-    calendar = load_calendar()
-    day = day_of(start) if isinstance(start, datetime) else start
-    n = rules.int_value(rule_id)
-    if rule.unit != "working_days":
-        return calendar.add_days(day, n)
-    try:
-        return calendar.add_workdays(day, n)
-    except DomainError as exc:
-        if exc.code != "calendar_unknown_year":
-            raise
-        return None

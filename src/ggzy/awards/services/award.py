@@ -22,6 +22,7 @@ from ggzy.kernel.money import format_cny
 from ggzy.kernel.text import clean_text
 from ggzy.tendering.models import Bid, Lot, Notice, Project
 from ggzy.tendering.services._common import lock_lot, publish_notice
+from ggzy.workcalendar.periods import last_day
 
 from .. import letters
 from ..models import Award, Letter
@@ -30,7 +31,6 @@ from ._common import (
     finished_evaluation,
     is_gp,
     must_follow_order,
-    period_end,
     require_initiator,
 )
 from .publicity import require_publicity_over
@@ -89,7 +89,7 @@ def _pass_over(rank: int, ground: object, reason: str, ordered: bool, gp: bool) 
 def _late_pick(evaluation_completed: Any, gp: bool) -> bool:
     if not gp:
         return False
-    due = period_end("gp.award_pick_max_working_days", evaluation_completed)
+    due = last_day("gp.award_pick_max_working_days", evaluation_completed)
     return due is not None and day_of(clock.now()) > due
 
 

@@ -12,9 +12,10 @@ from ggzy.kernel import clock, rules
 from ggzy.kernel.errors import Conflict, Forbidden, NotFound, RuleViolation
 from ggzy.kernel.text import clean_text
 from ggzy.tendering.services._common import lock_lot, require_bidder, require_manager
+from ggzy.workcalendar.periods import last_day
 
 from ..models import Award, Challenge
-from ._common import day_of, end_of, is_gp, period_end
+from ._common import day_of, end_of, is_gp
 
 
 @transaction.atomic
@@ -41,14 +42,14 @@ def file_challenge(*, user: User, lot_id: int, text: str, ip: str | None = None)
             code="no_result",
         )
     now = clock.now()
-    last_day = period_end("gp.challenge_max_working_days", award.result_notice.published_at)
-    if last_day is not None and now > end_of(last_day):
+    final_day = last_day("gp.challenge_max_working_days", award.result_notice.published_at)
+    if final_day is not None and now > end_of(final_day):
         days = rules.int_value("gp.challenge_max_working_days")
         raise rules.violation(
             "gp.challenge_max_working_days",
             f"质疑应当在知道或者应知其权益受到损害之日起 {days} 个工作日内提出"
-            f"（结果公告后的最后一日为 {last_day:%Y-%m-%d}）",
-            f"challenges are due within {days} working days (last day {last_day:%Y-%m-%d})",
+            f"（结果公告后的最后一日为 {final_day:%Y-%m-%d}）",
+            f"challenges are due within {days} working days (last day {final_day:%Y-%m-%d})",
             code="challenge_too_late",
         )
     challenge = Challenge.objects.create(
@@ -59,7 +60,7 @@ def file_challenge(*, user: User, lot_id: int, text: str, ip: str | None = None)
             text, field="text", max_length=5000, multiline=True, label_zh="质疑", label_en="text"
         ),
         raised_at=now,
-        answer_due=period_end("gp.challenge_answer_max_working_days", now),
+        answer_due=last_day("gp.challenge_answer_max_working_days", now),
     )
     record(
         "challenge.filed",

@@ -20,9 +20,10 @@ from ggzy.kernel.money import Amount, format_cny, yuan
 from ggzy.kernel.text import clean_text
 from ggzy.tendering.models import Bid, Lot, Notice
 from ggzy.tendering.services._common import lock_lot, publish_notice, require_manager
+from ggzy.workcalendar.periods import last_day
 
 from ..models import Award, Contract, Performance
-from ._common import day_of, is_gp, period_end
+from ._common import day_of, is_gp
 from .challenges import require_no_open_challenge
 
 LAW_46 = rules.LAW.art(46)
@@ -146,9 +147,7 @@ def record_contract(
         days=rules.int_value(_contract_rule(lot))
     )
     published_by = (
-        period_end("gp.contract_publication_max_working_days", signed)
-        if is_gp(lot.project)
-        else None
+        last_day("gp.contract_publication_max_working_days", signed) if is_gp(lot.project) else None
     )
     record(
         "contract.recorded",

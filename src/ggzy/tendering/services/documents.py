@@ -15,9 +15,10 @@ from ggzy.disclosure.attachments import public_format
 from ggzy.kernel import clock, rules
 from ggzy.kernel.errors import InvalidInput, NotFound, RuleViolation
 from ggzy.kernel.text import clean_text
-from ggzy.workcalendar.periods import days_between, require_period
+from ggzy.workcalendar.periods import days_between, notice_text, require_period
 
 from ..models import Document, Download, Lot, Notice, Objection, Project
+from ..periods import periods
 from ..procedures import Procedure
 from ._common import (
     before_deadline,
@@ -200,6 +201,7 @@ def publish_tender_notice(
         f"文件获取时间：{clock.local_text(start)} 至 {clock.local_text(end)}\n"
         f"投标截止及开标时间：{clock.local_text(deadline)}（网上不见面开标）"
     )
+    schedule += notice_text(*(period for period, _, _ in periods(project)))
     return publish_notice(
         project=project,
         kind=kind,
