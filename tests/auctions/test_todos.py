@@ -44,7 +44,7 @@ def test_the_desk_and_the_buyer_from_application_to_bidding(world: World) -> Non
         registration_id=registration.pk,
         kind="transfer",
         amount=str(auction.deposit / 100),
-        reference="TODO-BANK-1",
+        reference="TASK-BANK-1",
     )
     assert todos(world.centre_staff) == []
     listing = only(todos(buyer.user), "auctions.listing")

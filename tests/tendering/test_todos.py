@@ -61,7 +61,7 @@ def test_bidders_see_the_deadline_of_the_lots_they_take_part_in(
         payer_bank=payer.entity.bank_name,
         payer_account=payer.entity.bank_account,
         paid_at=clock.now(),
-        bank_reference="TODO-REF-1",
+        bank_reference="TASK-REF-1",
     )
     for party, kind in ((downloader, "tendering.bid_due"), (payer, "tendering.bid_due")):
         item = only(todos(party.user), kind)
