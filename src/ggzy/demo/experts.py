@@ -80,7 +80,9 @@ def _expert_data(i: int) -> dict[str, object]:
         # living demo's water project asks for one, so its committee always holds them.
         "main_specialty": NICHE if i == 1 else SPECIALTIES[i % len(SPECIALTIES)],
         "in_comprehensive_pool": True,
-        "in_procurement_pool": i % 3 == 0,
+        # Two in three: enough goods and services experts for the living demo's procurements
+        # and the scenarios after them (an expert sits out the same purchaser for 90 days).
+        "in_procurement_pool": i % 3 != 2,
         "bank_name": "中国建设银行长沙分行",
         "bank_account": f"6217{i:015d}",
     }
