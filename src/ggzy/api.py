@@ -17,6 +17,7 @@ from ggzy.auctions.api import router as auctions_router
 from ggzy.awards.api import router as awards_router
 from ggzy.catalogue.api import router as catalogue_router
 from ggzy.core.api import router as ledger_router
+from ggzy.core.http import error_body
 from ggzy.deposits.api import router as deposits_router
 from ggzy.disclosure.dataspec_api import router as dataspec_router
 from ggzy.disclosure.notices_api import router as notices_router
@@ -35,12 +36,6 @@ api = NinjaAPI(
     urls_namespace="api",
     auth=api_auth,
 )
-
-
-def error_body(
-    code: str, message_zh: str, message_en: str, field: str | None = None
-) -> dict[str, str | None]:
-    return {"code": code, "message_zh": message_zh, "message_en": message_en, "field": field}
 
 
 @api.exception_handler(DomainError)
@@ -64,7 +59,7 @@ def _validation_error(request: HttpRequest, exc: ValidationError) -> HttpRespons
         f"invalid input: {field or 'request'} — {message}",
         field,
     )
-    body["errors"] = exc.errors  # type: ignore[assignment]
+    body["errors"] = exc.errors
     return api.create_response(request, body, status=422)
 
 

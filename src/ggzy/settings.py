@@ -93,6 +93,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "ggzy.core.http.DomainErrorMiddleware",
     "ggzy.accounts.middleware.RequireSecondFactorMiddleware",
     "axes.middleware.AxesMiddleware",
 ]

@@ -8,6 +8,9 @@ admin.site.site_header = settings.GGZY_PLATFORM_NAME + " · 后台管理"
 admin.site.site_title = settings.GGZY_PLATFORM_NAME
 admin.site.index_title = "后台管理 Administration"
 
+handler403 = "ggzy.core.http.permission_denied"
+handler404 = "ggzy.core.http.not_found"
+
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),

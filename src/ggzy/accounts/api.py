@@ -7,8 +7,10 @@ from django.http import HttpRequest
 from ninja import Router, Schema, Status
 from pydantic import Field
 
+from ggzy.core.http import acting_user
+
 from . import selectors, services
-from .models import ApiToken, User
+from .models import ApiToken
 
 router = Router(tags=["accounts 账户"])
 
@@ -39,13 +41,9 @@ class TokenCreated(TokenOut):
     token: str
 
 
-def _user(request: HttpRequest) -> User:
-    return request.auth  # type: ignore[attr-defined]
-
-
 @router.get("/me", response=MeOut)
 def me(request: HttpRequest) -> dict[str, Any]:
-    user = _user(request)
+    user = acting_user(request)
     return {
         "username": user.username,
         "real_name": user.real_name,
@@ -56,17 +54,17 @@ def me(request: HttpRequest) -> dict[str, Any]:
 
 @router.get("/tokens", response=list[TokenOut])
 def list_tokens(request: HttpRequest) -> Any:
-    return selectors.tokens_of(_user(request))
+    return selectors.tokens_of(acting_user(request))
 
 
 @router.post("/tokens", response={201: TokenCreated})
 def create_token(request: HttpRequest, payload: TokenIn) -> Status:
     token, secret = services.create_token(
-        user=_user(request), name=payload.name, scopes=payload.scopes, days=payload.days
+        user=acting_user(request), name=payload.name, scopes=payload.scopes, days=payload.days
     )
     return Status(201, {**TokenOut.from_orm(token).dict(), "token": secret})
 
 
 @router.post("/tokens/{prefix}/revoke", response=TokenOut)
 def revoke_token(request: HttpRequest, prefix: str) -> ApiToken:
-    return services.revoke_token(user=_user(request), prefix=prefix)
+    return services.revoke_token(user=acting_user(request), prefix=prefix)

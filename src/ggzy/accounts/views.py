@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
 
+from ggzy.core.http import flash_error, form_error
 from ggzy.kernel.errors import DomainError
 
 from . import otp, selectors, services
@@ -77,7 +78,7 @@ def tokens_view(request: HttpRequest) -> HttpResponse:
                 days=form.cleaned_data["days"],
             )
         except DomainError as exc:
-            form.add_error(None, exc.message_zh)
+            form_error(form, exc)
         else:
             form = TokenForm()
     tokens = selectors.tokens_of(user)
@@ -92,7 +93,7 @@ def revoke_token_view(request: HttpRequest, prefix: str) -> HttpResponse:
     try:
         services.revoke_token(user=request.user, prefix=prefix)  # type: ignore[arg-type]
     except DomainError as exc:
-        messages.error(request, exc.message_zh)
+        flash_error(request, exc)
     else:
         messages.success(request, _("令牌已撤销。"))
     return redirect("accounts:tokens")

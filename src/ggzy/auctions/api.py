@@ -15,6 +15,7 @@ from ninja import Router, Schema, Status
 from pydantic import Field
 
 from ggzy.accounts.models import User
+from ggzy.core.http import acting_user, client_ip
 from ggzy.kernel import rules
 from ggzy.kernel.errors import InvalidInput
 from ggzy.workcalendar.schemas import CalendarNoteOut
@@ -151,14 +152,6 @@ class SealedOut(Schema):
     ledger_seq: int
 
 
-def _user(request: HttpRequest) -> User:
-    return request.auth  # type: ignore[attr-defined]
-
-
-def _ip(request: HttpRequest) -> str | None:
-    return request.META.get("REMOTE_ADDR") or None
-
-
 def _registration(user: User, registration: Registration) -> dict[str, Any]:
     named = selectors.sees_identities(user, registration.auction)
     return {
@@ -201,7 +194,7 @@ def trade_types(request: HttpRequest) -> list[dict[str, Any]]:
 @router.post("", response={201: AuctionOut})
 def register(request: HttpRequest, payload: AuctionIn) -> Status[Auction]:
     data = payload.dict(exclude_none=True)
-    auction = services.register_auction(user=_user(request), data=data, ip=_ip(request))
+    auction = services.register_auction(user=acting_user(request), data=data, ip=client_ip(request))
     return Status(201, auction)
 
 
@@ -225,34 +218,39 @@ def details(request: HttpRequest, auction_id: int) -> Auction:
 def seal_reserve(request: HttpRequest, auction_id: int, payload: AmountIn) -> Auction:
     """The transferor's reserve price, sealed at once to the keyholders (k of n)."""
     return services.seal_reserve(
-        user=_user(request), auction_id=auction_id, amount=payload.amount, ip=_ip(request)
+        user=acting_user(request),
+        auction_id=auction_id,
+        amount=payload.amount,
+        ip=client_ip(request),
     )
 
 
 @router.post("/{int:auction_id}/announce", response=AuctionOut)
 def announce(request: HttpRequest, auction_id: int) -> Auction:
-    return services.announce(user=_user(request), auction_id=auction_id, ip=_ip(request))
+    return services.announce(
+        user=acting_user(request), auction_id=auction_id, ip=client_ip(request)
+    )
 
 
 @router.post("/{int:auction_id}/applications", response={201: RegistrationOut})
 def apply(request: HttpRequest, auction_id: int, payload: ApplicationIn) -> Status[dict[str, Any]]:
-    user = _user(request)
+    user = acting_user(request)
     registration = services.apply(
-        user=user, auction_id=auction_id, statement=payload.statement, ip=_ip(request)
+        user=user, auction_id=auction_id, statement=payload.statement, ip=client_ip(request)
     )
     return Status(201, _registration(user, registration))
 
 
 @router.get("/{int:auction_id}/applications", response=list[RegistrationOut])
 def applications(request: HttpRequest, auction_id: int) -> list[dict[str, Any]]:
-    user = _user(request)
+    user = acting_user(request)
     auction = selectors.get_auction(user, auction_id)
     return [_registration(user, r) for r in selectors.registrations_of(user, auction)]
 
 
 @router.post("/applications/{int:registration_id}/review", response=RegistrationOut)
 def review(request: HttpRequest, registration_id: int, payload: ReviewIn) -> dict[str, Any]:
-    user = _user(request)
+    user = acting_user(request)
     registration = services.review(
         user=user,
         registration_id=registration_id,
@@ -260,7 +258,7 @@ def review(request: HttpRequest, registration_id: int, payload: ReviewIn) -> dic
         note=payload.note,
         pre_emption=payload.pre_emption,
         weight=payload.weight,
-        ip=_ip(request),
+        ip=client_ip(request),
     )
     return _registration(user, registration)
 
@@ -269,9 +267,9 @@ def review(request: HttpRequest, registration_id: int, payload: ReviewIn) -> dic
 def confirm_deposit(
     request: HttpRequest, registration_id: int, payload: DepositIn
 ) -> dict[str, Any]:
-    user = _user(request)
+    user = acting_user(request)
     registration = services.confirm_deposit(
-        user=user, registration_id=registration_id, ip=_ip(request), **payload.dict()
+        user=user, registration_id=registration_id, ip=client_ip(request), **payload.dict()
     )
     return _registration(user, registration)
 
@@ -281,11 +279,11 @@ def place_bid(request: HttpRequest, auction_id: int, payload: BidIn) -> Status[d
     """One bid; acknowledged only once it and its ledger entry are committed. A retry with
     the same key answers 200 with the bid accepted first."""
     placed = services.place_bid(
-        user=_user(request),
+        user=acting_user(request),
         auction_id=auction_id,
         amount=payload.amount,
         key=payload.key,
-        ip=_ip(request),
+        ip=client_ip(request),
     )
     body = {**hall.bid_view(placed.bid), "ledger_seq": placed.bid.ledger_seq}
     return Status(200 if placed.repeated else 201, {**body, "repeated": placed.repeated})
@@ -300,14 +298,17 @@ def bids(request: HttpRequest, auction_id: int, after: int = 0, limit: int = 500
 
 @router.post("/{int:auction_id}/declare", response=AuctionOut)
 def declare(request: HttpRequest, auction_id: int) -> Auction:
-    return services.declare(user=_user(request), auction_id=auction_id, ip=_ip(request))
+    return services.declare(user=acting_user(request), auction_id=auction_id, ip=client_ip(request))
 
 
 @router.post("/{int:auction_id}/pre-emption", response=AuctionOut)
 def pre_emption(request: HttpRequest, auction_id: int, payload: PreEmptionIn) -> Auction:
     """A holder of a pre-emption right buys at the final price, or declines."""
     return services.answer_pre_emption(
-        user=_user(request), auction_id=auction_id, exercise=payload.exercise, ip=_ip(request)
+        user=acting_user(request),
+        auction_id=auction_id,
+        exercise=payload.exercise,
+        ip=client_ip(request),
     )
 
 
@@ -315,7 +316,7 @@ def pre_emption(request: HttpRequest, auction_id: int, payload: PreEmptionIn) ->
 def sealed_envelopes(request: HttpRequest, auction_id: int) -> dict[str, list[dict[str, str]]]:
     """The sealed envelopes' signed headers (the reserve, each sealed bid): a keyholder
     unwraps its shares on its own machine (``ggzy bid escrow-share``) after the close."""
-    user = _user(request)
+    user = acting_user(request)
     auction = selectors.get_auction(user, auction_id)
     selectors.require_keyholder_after_close(user, auction)
     return {"envelopes": services.envelope_parts(auction)}
@@ -325,14 +326,17 @@ def sealed_envelopes(request: HttpRequest, auction_id: int) -> dict[str, list[di
 def hand_in_shares(request: HttpRequest, auction_id: int, payload: SharesIn) -> Auction:
     """A keyholder's shares, one per envelope (``{"shares": {"reserve": "…", "bid-7": …}}``)."""
     return services.submit_shares(
-        user=_user(request), auction_id=auction_id, shares=payload.shares, ip=_ip(request)
+        user=acting_user(request),
+        auction_id=auction_id,
+        shares=payload.shares,
+        ip=client_ip(request),
     )
 
 
 @router.get("/{int:auction_id}/sealing")
 def sealing(request: HttpRequest, auction_id: int) -> dict[str, Any]:
     """What a bidder needs to seal a single sealed bid on its own machine."""
-    user = _user(request)
+    user = acting_user(request)
     auction = selectors.get_auction(user, auction_id)
     own = selectors.own_registration(user, auction)
     return {
@@ -357,7 +361,7 @@ def hand_in_sealed_bid(
             "envelope 不是有效的 base64", "envelope is not valid base64", field="envelope"
         ) from None
     bid = services.submit_sealed_bid(
-        user=_user(request), auction_id=auction_id, container=container, ip=_ip(request)
+        user=acting_user(request), auction_id=auction_id, container=container, ip=client_ip(request)
     )
     return Status(
         201,
@@ -372,7 +376,7 @@ def hand_in_sealed_bid(
 
 @router.get("/{int:auction_id}/confirmation.pdf")
 def confirmation(request: HttpRequest, auction_id: int) -> HttpResponse:
-    user = _user(request)
+    user = acting_user(request)
     auction = selectors.get_auction(user, auction_id)
     selectors.require_confirmation_reader(user, auction)
     response = HttpResponse(confirmation_pdf(auction), content_type="application/pdf")

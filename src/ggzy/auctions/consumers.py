@@ -25,6 +25,7 @@ from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 
 from ggzy.accounts.models import User
+from ggzy.core.http import error_body
 from ggzy.kernel.errors import DomainError
 
 from . import hall, selectors
@@ -41,7 +42,7 @@ MAX_FRAME = 2048
 
 
 def _error(code: str, zh: str, en: str, **extra: Any) -> dict[str, Any]:
-    return {"type": "error", "code": code, "message_zh": zh, "message_en": en, **extra}
+    return {"type": "error", **error_body(code, zh, en), **extra}
 
 
 @database_sync_to_async

@@ -16,29 +16,16 @@ from django.views.decorators.http import require_POST
 
 from ggzy.accounts.models import User
 from ggzy.accounts.selectors import is_centre_staff
+from ggzy.core.http import acting_user, client_ip, flash_error, form_error
 from ggzy.entities.selectors import entity_of
 from ggzy.kernel.errors import DomainError, Forbidden, NotFound
 from ggzy.kernel.money import format_cny, from_fen
-from ggzy.tendering.forms import show_error
 
 from . import hall, selectors, services
 from .forms import AuctionForm
 from .models import Auction, Registration
 from .periods import calendar_note
 from .trade_types import Method
-
-
-def _user(request: HttpRequest) -> User:
-    return request.user  # type: ignore[return-value]
-
-
-def _ip(request: HttpRequest) -> str | None:
-    return request.META.get("REMOTE_ADDR")
-
-
-def _refused(request: HttpRequest, exc: DomainError) -> HttpResponse:
-    status = exc.status if exc.status in (403, 404) else 400
-    return render(request, "auctions/refused.html", {"error": exc}, status=status)
 
 
 def _cny(fen: int | None) -> str:
@@ -53,9 +40,9 @@ def auction_list(request: HttpRequest) -> HttpResponse:
             "method": Method(a.method).label[0],
             "price": _cny(a.final_price or a.price or a.start_price),
         }
-        for a in selectors.auctions_visible_to(_user(request))[:200]
+        for a in selectors.auctions_visible_to(acting_user(request))[:200]
     ]
-    user = _user(request)
+    user = acting_user(request)
     context = {"rows": rows, "may_register": is_centre_staff(user)}
     return render(request, "auctions/list.html", context)
 
@@ -63,17 +50,17 @@ def auction_list(request: HttpRequest) -> HttpResponse:
 @login_required
 def auction_new(request: HttpRequest) -> HttpResponse:
     """Entry by centre staff (进场登记), for the transferor."""
-    user = _user(request)
+    user = acting_user(request)
     if not is_centre_staff(user):
-        return _refused(request, Forbidden("只有交易中心工作人员可以登记", "centre staff only"))
+        raise Forbidden("只有交易中心工作人员可以登记", "centre staff only")
     form = AuctionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
             auction = services.register_auction(
-                user=user, data=form.service_data(), ip=_ip(request)
+                user=user, data=form.service_data(), ip=client_ip(request)
             )
         except DomainError as exc:
-            show_error(form, exc)
+            form_error(form, exc)
         else:
             messages.success(request, _("已登记，请出让人/转让方设定底价（如设），再发布公告。"))
             return redirect("auctions:hall", auction_id=auction.pk)
@@ -82,7 +69,7 @@ def auction_new(request: HttpRequest) -> HttpResponse:
 
 
 def _hall_context(request: HttpRequest, auction: Auction) -> dict[str, Any]:
-    user = _user(request)
+    user = acting_user(request)
     own = selectors.own_registration(user, auction)
     entity = entity_of(user) if user.is_authenticated else None
     state = hall.full_state(auction)
@@ -140,10 +127,7 @@ def _opening(user: User, auction: Auction) -> dict[str, Any] | None:
 
 
 def auction_hall(request: HttpRequest, auction_id: int) -> HttpResponse:
-    try:
-        auction = selectors.get_auction(_user(request), auction_id)
-    except DomainError as exc:
-        return _refused(request, exc)
+    auction = selectors.get_auction(acting_user(request), auction_id)
     return render(request, "auctions/hall.html", _hall_context(request, auction))
 
 
@@ -151,9 +135,9 @@ def _act(
     request: HttpRequest, auction_id: int, action: Any, done: str, to: str = "auctions:hall"
 ) -> HttpResponse:
     try:
-        action(_user(request))
+        action(acting_user(request))
     except DomainError as exc:
-        messages.error(request, f"{exc.message_zh} / {exc.message_en}")
+        flash_error(request, exc)
     else:
         messages.success(request, done)
     return redirect(to, auction_id=auction_id)
@@ -171,7 +155,7 @@ def place_bid(request: HttpRequest, auction_id: int) -> HttpResponse:
             auction_id=auction_id,
             amount=request.POST.get("amount", ""),
             key=request.POST.get("key", ""),
-            ip=_ip(request),
+            ip=client_ip(request),
         ),
         _("报价已受理。"),
     )
@@ -183,7 +167,7 @@ def declare(request: HttpRequest, auction_id: int) -> HttpResponse:
     return _act(
         request,
         auction_id,
-        lambda u: services.declare(user=u, auction_id=auction_id, ip=_ip(request)),
+        lambda u: services.declare(user=u, auction_id=auction_id, ip=client_ip(request)),
         _("已申请参加限时竞价。"),
     )
 
@@ -198,7 +182,7 @@ def apply(request: HttpRequest, auction_id: int) -> HttpResponse:
             user=u,
             auction_id=auction_id,
             statement=request.POST.get("statement", ""),
-            ip=_ip(request),
+            ip=client_ip(request),
         ),
         _("竞买申请已提交，请等待审查并缴纳保证金。"),
     )
@@ -212,7 +196,7 @@ def pre_emption(request: HttpRequest, auction_id: int) -> HttpResponse:
         request,
         auction_id,
         lambda u: services.answer_pre_emption(
-            user=u, auction_id=auction_id, exercise=exercise, ip=_ip(request)
+            user=u, auction_id=auction_id, exercise=exercise, ip=client_ip(request)
         ),
         _("已行使优先购买权。") if exercise else _("已放弃优先购买权。"),
     )
@@ -225,7 +209,10 @@ def seal_reserve(request: HttpRequest, auction_id: int) -> HttpResponse:
         request,
         auction_id,
         lambda u: services.seal_reserve(
-            user=u, auction_id=auction_id, amount=request.POST.get("amount", ""), ip=_ip(request)
+            user=u,
+            auction_id=auction_id,
+            amount=request.POST.get("amount", ""),
+            ip=client_ip(request),
         ),
         _("底价已密封，竞价结束前任何人无法查看。"),
     )
@@ -237,7 +224,7 @@ def announce(request: HttpRequest, auction_id: int) -> HttpResponse:
     return _act(
         request,
         auction_id,
-        lambda u: services.announce(user=u, auction_id=auction_id, ip=_ip(request)),
+        lambda u: services.announce(user=u, auction_id=auction_id, ip=client_ip(request)),
         _("公告已发布。"),
     )
 
@@ -245,13 +232,10 @@ def announce(request: HttpRequest, auction_id: int) -> HttpResponse:
 @login_required
 def desk(request: HttpRequest, auction_id: int) -> HttpResponse:
     """The centre's desk: applications to review and deposits to confirm (identities shown)."""
-    user = _user(request)
-    try:
-        auction = selectors.get_auction(user, auction_id)
-        if not selectors.sees_identities(user, auction):
-            raise Forbidden("仅限交易中心及监管人员", "centre staff and supervisors only")
-    except DomainError as exc:
-        return _refused(request, exc)
+    user = acting_user(request)
+    auction = selectors.get_auction(user, auction_id)
+    if not selectors.sees_identities(user, auction):
+        raise Forbidden("仅限交易中心及监管人员", "centre staff and supervisors only")
     registrations = selectors.registrations_of(user, auction)
     return render(
         request,
@@ -269,7 +253,7 @@ def _desk_act(request: HttpRequest, registration_id: int, action: Any, done: str
     rows = Registration.objects.filter(pk=registration_id)
     auction_id = rows.values_list("auction_id", flat=True).first()
     if auction_id is None:
-        return _refused(request, NotFound("竞买申请不存在", "no such application"))
+        raise NotFound("竞买申请不存在", "no such application")
     return _act(request, auction_id, action, done, to="auctions:desk")
 
 
@@ -286,7 +270,7 @@ def review(request: HttpRequest, registration_id: int) -> HttpResponse:
             note=request.POST.get("note", ""),
             pre_emption=request.POST.get("pre_emption") == "1",
             weight=request.POST.get("weight") or None,
-            ip=_ip(request),
+            ip=client_ip(request),
         ),
         _("审查结果已记录。"),
     )
@@ -304,7 +288,7 @@ def confirm_deposit(request: HttpRequest, registration_id: int) -> HttpResponse:
             kind=request.POST.get("kind", ""),
             amount=request.POST.get("amount", ""),
             reference=request.POST.get("reference", ""),
-            ip=_ip(request),
+            ip=client_ip(request),
         ),
         _("保证金已确认。"),
     )

@@ -10,21 +10,13 @@ from django.http import FileResponse, HttpRequest
 from ninja import Router, Schema, Status
 from pydantic import Field
 
-from ggzy.accounts.models import User
+from ggzy.core.http import acting_user, client_ip
 from ggzy.tendering.services.documents import answer_objection
 
 from . import selectors
 from .services import award, challenges, contract, publicity
 
 router = Router(tags=["awards 定标与合同"])
-
-
-def _user(request: HttpRequest) -> User:
-    return request.auth  # type: ignore[attr-defined]
-
-
-def _ip(request: HttpRequest) -> str | None:
-    return request.META.get("REMOTE_ADDR")
 
 
 class PublicityIn(Schema):
@@ -61,7 +53,7 @@ class PerformanceIn(Schema):
 
 
 def _state(request: HttpRequest, lot_id: int) -> dict[str, Any]:
-    return selectors.lot_state(_user(request), lot_id)
+    return selectors.lot_state(acting_user(request), lot_id)
 
 
 @router.get("/lots/{lot_id}")
@@ -72,7 +64,7 @@ def lot_state(request: HttpRequest, lot_id: int) -> dict[str, Any]:
 @router.post("/lots/{lot_id}/publicity", response={201: dict[str, Any]})
 def publish_candidates(request: HttpRequest, lot_id: int, payload: PublicityIn) -> Status:
     publicity.publish_candidates(
-        user=_user(request), lot_id=lot_id, ends_at=payload.ends_at, ip=_ip(request)
+        user=acting_user(request), lot_id=lot_id, ends_at=payload.ends_at, ip=client_ip(request)
     )
     return Status(201, _state(request, lot_id))
 
@@ -80,7 +72,7 @@ def publish_candidates(request: HttpRequest, lot_id: int, payload: PublicityIn) 
 @router.post("/lots/{lot_id}/objections", response={201: dict[str, Any]})
 def object_to_result(request: HttpRequest, lot_id: int, payload: TextIn) -> Status:
     publicity.raise_candidate_objection(
-        user=_user(request), lot_id=lot_id, text=payload.text, ip=_ip(request)
+        user=acting_user(request), lot_id=lot_id, text=payload.text, ip=client_ip(request)
     )
     return Status(201, _state(request, lot_id))
 
@@ -88,7 +80,10 @@ def object_to_result(request: HttpRequest, lot_id: int, payload: TextIn) -> Stat
 @router.post("/objections/{objection_id}/answer")
 def answer(request: HttpRequest, objection_id: int, payload: AnswerIn) -> dict[str, Any]:
     objection = answer_objection(
-        user=_user(request), objection_id=objection_id, answer=payload.answer, ip=_ip(request)
+        user=acting_user(request),
+        objection_id=objection_id,
+        answer=payload.answer,
+        ip=client_ip(request),
     )
     assert objection.lot_id is not None
     return _state(request, objection.lot_id)
@@ -97,19 +92,19 @@ def answer(request: HttpRequest, objection_id: int, payload: AnswerIn) -> dict[s
 @router.post("/lots/{lot_id}/award", response={201: dict[str, Any]})
 def decide(request: HttpRequest, lot_id: int, payload: AwardIn) -> Status:
     award.decide(
-        user=_user(request),
+        user=acting_user(request),
         lot_id=lot_id,
         bid_id=payload.bid,
         ground=payload.ground,
         reason=payload.reason,
-        ip=_ip(request),
+        ip=client_ip(request),
     )
     return Status(201, _state(request, lot_id))
 
 
 @router.get("/letters/{letter_id}.pdf")
 def letter(request: HttpRequest, letter_id: int) -> FileResponse:
-    found = selectors.get_letter(_user(request), letter_id)
+    found = selectors.get_letter(acting_user(request), letter_id)
     return FileResponse(
         open(found.file, "rb"),
         content_type="application/pdf",
@@ -120,7 +115,7 @@ def letter(request: HttpRequest, letter_id: int) -> FileResponse:
 @router.post("/lots/{lot_id}/challenges", response={201: dict[str, Any]})
 def challenge(request: HttpRequest, lot_id: int, payload: TextIn) -> Status:
     challenges.file_challenge(
-        user=_user(request), lot_id=lot_id, text=payload.text, ip=_ip(request)
+        user=acting_user(request), lot_id=lot_id, text=payload.text, ip=client_ip(request)
     )
     return Status(201, _state(request, lot_id))
 
@@ -128,7 +123,10 @@ def challenge(request: HttpRequest, lot_id: int, payload: TextIn) -> Status:
 @router.post("/challenges/{challenge_id}/answer")
 def answer_challenge(request: HttpRequest, challenge_id: int, payload: AnswerIn) -> dict[str, Any]:
     found = challenges.answer_challenge(
-        user=_user(request), challenge_id=challenge_id, answer=payload.answer, ip=_ip(request)
+        user=acting_user(request),
+        challenge_id=challenge_id,
+        answer=payload.answer,
+        ip=client_ip(request),
     )
     return _state(request, found.lot_id)
 
@@ -136,14 +134,14 @@ def answer_challenge(request: HttpRequest, challenge_id: int, payload: AnswerIn)
 @router.post("/lots/{lot_id}/contract", response={201: dict[str, Any]})
 def record_contract(request: HttpRequest, lot_id: int, payload: ContractIn) -> Status:
     contract.record_contract(
-        user=_user(request),
+        user=acting_user(request),
         lot_id=lot_id,
         number=payload.number,
         amount=payload.amount,
         signed_on=payload.signed_on,
         duration=payload.duration,
         amount_reason=payload.amount_reason,
-        ip=_ip(request),
+        ip=client_ip(request),
     )
     return Status(201, _state(request, lot_id))
 
@@ -151,13 +149,13 @@ def record_contract(request: HttpRequest, lot_id: int, payload: ContractIn) -> S
 @router.post("/lots/{lot_id}/performance", response={201: dict[str, Any]})
 def record_performance(request: HttpRequest, lot_id: int, payload: PerformanceIn) -> Status:
     contract.record_performance(
-        user=_user(request),
+        user=acting_user(request),
         lot_id=lot_id,
         reported_on=payload.reported_on,
         progress=payload.progress,
         paid=payload.paid,
         completed=payload.completed,
-        ip=_ip(request),
+        ip=client_ip(request),
     )
     return Status(201, _state(request, lot_id))
 
@@ -165,4 +163,4 @@ def record_performance(request: HttpRequest, lot_id: int, payload: PerformanceIn
 @router.get("/warnings")
 def warnings(request: HttpRequest) -> list[dict[str, Any]]:
     """Overdue steps (预警) on the lots the user runs or supervises."""
-    return selectors.warnings(_user(request))
+    return selectors.warnings(acting_user(request))

@@ -18,11 +18,12 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from ggzy.accounts.models import User
+from ggzy.core.http import acting_user, client_ip, form_error
 from ggzy.entities.selectors import entity_of
 from ggzy.evaluation.models import Evaluation
 from ggzy.kernel.errors import DomainError
 from ggzy.kernel.money import format_cny
-from ggzy.tendering.forms import aware, show_error
+from ggzy.tendering.forms import aware
 from ggzy.tendering.models import Objection
 from ggzy.tendering.selectors import get_lot
 from ggzy.tendering.services._common import is_manager
@@ -33,14 +34,6 @@ from .forms import AnswerForm, AwardForm, ContractForm, PerformanceForm, Publici
 from .models import Challenge
 from .services import award, challenges, contract, publicity
 from .services._common import is_gp
-
-
-def _user(request: HttpRequest) -> User:
-    return request.user  # type: ignore[return-value]
-
-
-def _ip(request: HttpRequest) -> str | None:
-    return request.META.get("REMOTE_ADDR")
 
 
 def _candidates(lot_id: int) -> list[tuple[int, str]]:
@@ -83,10 +76,7 @@ def _context(user: User, lot_id: int, **bound: forms.Form) -> dict[str, Any]:
 
 @login_required
 def lot_page(request: HttpRequest, lot_id: int) -> HttpResponse:
-    try:
-        context = _context(_user(request), lot_id)
-    except DomainError as exc:
-        raise Http404(exc.message_zh) from exc
+    context = _context(acting_user(request), lot_id)
     return render(request, "awards/lot.html", context)
 
 
@@ -133,18 +123,15 @@ ACTIONS: dict[str, tuple[str, Callable[..., forms.Form], Action, Any]] = {
 def _run(
     request: HttpRequest, lot_id: int, name: str, form: forms.Form, call: Callable[[], object]
 ) -> HttpResponse:
-    user = _user(request)
+    user = acting_user(request)
     if form.is_valid():
         try:
             call()
         except DomainError as exc:
-            show_error(form, exc)
+            form_error(form, exc)
         else:
             return redirect("awards:lot", lot_id=lot_id)
-    try:
-        context = _context(user, lot_id, **{name: form})
-    except DomainError as exc:
-        raise Http404(exc.message_zh) from exc
+    context = _context(user, lot_id, **{name: form})
     context["failed_form"] = name
     return render(request, "awards/lot.html", context, status=400)
 
@@ -158,12 +145,12 @@ def act(request: HttpRequest, lot_id: int, action: str) -> HttpResponse:
         def decide() -> object:
             d = form.cleaned_data
             result = award.decide(
-                user=_user(request),
+                user=acting_user(request),
                 lot_id=lot_id,
                 bid_id=d["bid"],
                 ground=d["ground"] or None,
                 reason=d["reason"],
-                ip=_ip(request),
+                ip=client_ip(request),
             )
             messages.success(request, _("已定标，中标/成交通知书和结果通知书已加盖电子印章发出。"))
             return result
@@ -175,7 +162,7 @@ def act(request: HttpRequest, lot_id: int, action: str) -> HttpResponse:
     form = form_class(request.POST)
 
     def run() -> object:
-        result = call(_user(request), form.cleaned_data, lot_id, _ip(request))
+        result = call(acting_user(request), form.cleaned_data, lot_id, client_ip(request))
         messages.success(request, done)
         return result
 
@@ -199,7 +186,7 @@ def answer_objection(request: HttpRequest, objection_id: int) -> HttpResponse:
         request,
         lot_id,
         lambda text: answer_objection_service(
-            user=_user(request), objection_id=objection_id, answer=text, ip=_ip(request)
+            user=acting_user(request), objection_id=objection_id, answer=text, ip=client_ip(request)
         ),
     )
 
@@ -212,17 +199,14 @@ def answer_challenge(request: HttpRequest, challenge_id: int) -> HttpResponse:
         request,
         lot_id,
         lambda text: challenges.answer_challenge(
-            user=_user(request), challenge_id=challenge_id, answer=text, ip=_ip(request)
+            user=acting_user(request), challenge_id=challenge_id, answer=text, ip=client_ip(request)
         ),
     )
 
 
 @login_required
 def letter(request: HttpRequest, letter_id: int) -> FileResponse:
-    try:
-        found = selectors.get_letter(_user(request), letter_id)
-    except DomainError as exc:
-        raise Http404(exc.message_zh) from exc
+    found = selectors.get_letter(acting_user(request), letter_id)
     return FileResponse(
         open(found.file, "rb"),
         content_type="application/pdf",
@@ -232,4 +216,6 @@ def letter(request: HttpRequest, letter_id: int) -> FileResponse:
 
 @login_required
 def warnings(request: HttpRequest) -> HttpResponse:
-    return render(request, "awards/warnings.html", {"warnings": selectors.warnings(_user(request))})
+    return render(
+        request, "awards/warnings.html", {"warnings": selectors.warnings(acting_user(request))}
+    )

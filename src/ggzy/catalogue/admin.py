@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.contrib import admin, messages
+from django.contrib import admin
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.html import format_html
@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ggzy.accounts.models import User
 from ggzy.core.admin import ReadOnlyAdmin
+from ggzy.core.http import flash_error, form_error
 from ggzy.kernel.errors import DomainError
 
 from . import services
@@ -48,7 +49,7 @@ class TradeCategoryForm(forms.ModelForm):
         try:
             services.check_category(candidate)
         except DomainError as exc:
-            self.add_error(exc.field if exc.field in self.fields else None, exc.message_zh)
+            form_error(self, exc)
         else:  # keep the normalised values (upper-case code, stripped text)
             data.update({f: getattr(candidate, f) for f in self.Meta.fields})
         return data
@@ -70,7 +71,7 @@ class TradeCategoryAdmin(admin.ModelAdmin):
         try:
             services.save_category(actor_user=user, category=obj)
         except DomainError as exc:  # checked in the form already; e.g. a user without rights
-            messages.error(request, exc.message_zh)
+            flash_error(request, exc)
 
 
 class CatalogueItemInline(admin.TabularInline):

@@ -15,6 +15,7 @@ from pydantic import StrictBool, StrictInt, StrictStr, WithJsonSchema
 
 from ggzy.accounts.auth import api_auth
 from ggzy.accounts.models import Industry, User
+from ggzy.core.http import acting_user
 from ggzy.kernel.errors import NotFound
 
 from . import selectors, services
@@ -137,10 +138,6 @@ def _viewer(request: HttpRequest) -> User | None:
     return None
 
 
-def _user(request: HttpRequest) -> User:
-    return request.auth  # type: ignore[attr-defined]
-
-
 def _spec(payload: ItemIn) -> ItemSpec:
     return ItemSpec(**payload.dict())
 
@@ -171,7 +168,7 @@ def get_version(request: HttpRequest, version_id: int) -> Any:
 
 @router.post("/versions", response={201: VersionDetailOut})
 def create_draft(request: HttpRequest, payload: DraftIn) -> Any:
-    user = _user(request)
+    user = acting_user(request)
     based_on = None
     if payload.based_on is not None:
         based_on = selectors.version_for(user, payload.based_on)
@@ -186,7 +183,7 @@ def create_draft(request: HttpRequest, payload: DraftIn) -> Any:
 
 @router.put("/versions/{version_id}/items/{code}", response={200: ItemOut, 201: ItemOut})
 def put_item(request: HttpRequest, version_id: int, code: str, payload: ItemIn) -> Any:
-    user = _user(request)
+    user = acting_user(request)
     version = selectors.version_for(user, version_id)
     item, created = services.upsert_item(
         actor_user=user, version=version, code=code, spec=_spec(payload)
@@ -196,7 +193,7 @@ def put_item(request: HttpRequest, version_id: int, code: str, payload: ItemIn) 
 
 @router.delete("/versions/{version_id}/items/{code}", response={204: None})
 def delete_item(request: HttpRequest, version_id: int, code: str) -> Any:
-    user = _user(request)
+    user = acting_user(request)
     version = selectors.version_for(user, version_id)
     services.remove_item(actor_user=user, version=version, code=code)
     return Status(204, None)
@@ -204,7 +201,7 @@ def delete_item(request: HttpRequest, version_id: int, code: str) -> Any:
 
 @router.post("/versions/{version_id}/publish", response=VersionOut)
 def publish(request: HttpRequest, version_id: int, payload: PublishIn) -> Any:
-    user = _user(request)
+    user = acting_user(request)
     version = selectors.version_for(user, version_id)
     published = services.publish(
         actor_user=user, version=version, effective_from=payload.effective_from

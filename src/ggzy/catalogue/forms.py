@@ -7,11 +7,11 @@ from typing import Any
 
 from django import forms
 from django.utils.text import format_lazy
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from ggzy.accounts.models import Industry
-from ggzy.kernel.errors import DomainError, InvalidInput
+from ggzy.core.http import bilingual
+from ggzy.kernel.errors import InvalidInput
 
 from .models import CatalogueItem, CatalogueVersion, Procedure, TradeCategory
 from .services import item_state
@@ -26,12 +26,6 @@ from .validation import (
     clean_text,
     clean_threshold,
 )
-
-
-def message_of(exc: DomainError) -> str:
-    """A domain error's message in the page's language (Chinese first)."""
-    return exc.message_en if (get_language() or "").startswith("en") else exc.message_zh
-
 
 AMOUNT_HELP = _("单位：元，最多两位小数，如 4000000.00；不要带逗号或 ¥")
 
@@ -101,7 +95,7 @@ class ItemForm(forms.Form):
         try:
             return check(self.cleaned_data[name])
         except InvalidInput as exc:
-            raise forms.ValidationError(message_of(exc)) from None
+            raise forms.ValidationError(bilingual(exc)) from None
 
     def clean_code(self) -> str:
         return str(self._checked("code", clean_code))

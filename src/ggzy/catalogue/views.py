@@ -5,52 +5,36 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date
-from functools import wraps
 from typing import Any
 
-from django import forms
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from ggzy.accounts.models import User
+from ggzy.core.http import flash_error, form_error, requires
 from ggzy.kernel import clock
-from ggzy.kernel.errors import Conflict, DomainError, NotFound
+from ggzy.kernel.errors import Conflict, DomainError
 
 from . import selectors, services
-from .forms import DraftForm, ItemForm, PublishForm, message_of
+from .forms import DraftForm, ItemForm, PublishForm
 from .models import CatalogueVersion
 
 View = Callable[..., HttpResponse]
 
 
-def add_domain_error(form: forms.Form, exc: DomainError) -> None:
-    """Show a service's error beside the field it names, else at the top of the form."""
-    field = exc.field if exc.field in form.fields else None
-    form.add_error(field, message_of(exc))
-
-
-def manager_required(view: View) -> View:
-    """Provincial centre staff only; everyone else signed in gets a 403 page."""
-
-    @login_required
-    @wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if not selectors.can_manage(request.user):
-            return render(request, "catalogue/forbidden.html", status=403)
-        return view(request, *args, **kwargs)
-
-    return wrapper
+manager_required = requires(
+    selectors.can_manage,
+    "只有省级公共资源交易中心工作人员可以编辑或发布交易目录。",
+    "only provincial trading-centre staff may edit or publish the trading catalogue",
+    code="catalogue_managers_only",
+)
 
 
 def _version(user: Any, pk: int) -> CatalogueVersion:
-    try:
-        return selectors.version_for(user, pk)
-    except NotFound:
-        raise Http404 from None
+    return selectors.version_for(user, pk)
 
 
 def _parse_day(text: str) -> date | None:
@@ -105,7 +89,7 @@ def manage(request: HttpRequest) -> HttpResponse:
                 based_on=form.cleaned_data["based_on"],
             )
         except DomainError as exc:
-            add_domain_error(form, exc)
+            form_error(form, exc)
         else:
             messages.success(request, _("已创建第%(number)s版草稿。") % {"number": draft.number})
             return redirect("catalogue:manage_version", pk=draft.pk)
@@ -152,10 +136,10 @@ def save_item(request: HttpRequest, pk: int) -> HttpResponse:
                 actor_user=user, version=version, code=form.cleaned_data["code"], spec=form.spec()
             )
         except Conflict as exc:  # the version is no longer a draft
-            messages.error(request, message_of(exc))
+            flash_error(request, exc)
             return redirect("catalogue:manage_version", pk=version.pk)
         except DomainError as exc:
-            add_domain_error(form, exc)
+            form_error(form, exc)
         else:
             text = _("已添加事项 %(code)s。") if created else _("已修改事项 %(code)s。")
             messages.success(request, text % {"code": item.code})
@@ -171,7 +155,7 @@ def remove_item(request: HttpRequest, pk: int, code: str) -> HttpResponse:
     try:
         services.remove_item(actor_user=user, version=version, code=code)
     except DomainError as exc:
-        messages.error(request, message_of(exc))
+        flash_error(request, exc)
     else:
         messages.success(request, _("已删除事项 %(code)s。") % {"code": code})
     return redirect("catalogue:manage_version", pk=version.pk)
@@ -189,10 +173,10 @@ def publish(request: HttpRequest, pk: int) -> HttpResponse:
                 actor_user=user, version=version, effective_from=form.cleaned_data["effective_from"]
             )
         except Conflict as exc:
-            messages.error(request, message_of(exc))
+            flash_error(request, exc)
             return redirect("catalogue:manage_version", pk=version.pk)
         except DomainError as exc:
-            add_domain_error(form, exc)
+            form_error(form, exc)
         else:
             messages.success(
                 request,
@@ -211,7 +195,7 @@ def discard(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         services.discard_draft(actor_user=user, version=version)
     except DomainError as exc:
-        messages.error(request, message_of(exc))
+        flash_error(request, exc)
         return redirect("catalogue:manage_version", pk=version.pk)
     messages.success(request, _("已删除第%(number)s版草稿。") % {"number": version.number})
     return redirect("catalogue:manage")

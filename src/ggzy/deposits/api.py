@@ -14,7 +14,7 @@ from django.http import HttpRequest
 from ninja import File, Router, Schema, Status, UploadedFile
 from pydantic import Field
 
-from ggzy.accounts.models import User
+from ggzy.core.http import acting_user, client_ip
 from ggzy.workcalendar.schemas import CalendarNoteOut
 
 from . import selectors, services
@@ -96,22 +96,14 @@ class StatementOut(Schema):
     errors: list[RowErrorOut]
 
 
-def _user(request: HttpRequest) -> User:
-    return request.auth  # type: ignore[attr-defined]
-
-
-def _ip(request: HttpRequest) -> str | None:
-    return request.META.get("REMOTE_ADDR") or None
-
-
 @router.post("/lots/{int:lot_id}/transfers", response={201: DepositOut})
 def record_transfer(request: HttpRequest, lot_id: int, payload: TransferIn) -> Status[Deposit]:
     data = payload.dict()
     deposit = services.record_transfer(
-        user=_user(request),
+        user=acting_user(request),
         lot_id=lot_id,
         entity_id=data.pop("entity"),
-        ip=_ip(request),
+        ip=client_ip(request),
         **data,
     )
     return Status(201, deposit)
@@ -123,7 +115,7 @@ def import_statement(
 ) -> Status[dict[str, Any]]:
     """A bank statement CSV; nothing is saved unless every row is good (422 lists them)."""
     report = services.import_statement(
-        user=_user(request), lot_id=lot_id, csv_file=file, ip=_ip(request)
+        user=acting_user(request), lot_id=lot_id, csv_file=file, ip=client_ip(request)
     )
     return Status(201 if report.ok else 422, report.as_dict())
 
@@ -132,10 +124,10 @@ def import_statement(
 def record_guarantee(request: HttpRequest, lot_id: int, payload: GuaranteeIn) -> Status[Deposit]:
     data = payload.dict()
     deposit = services.record_guarantee(
-        user=_user(request),
+        user=acting_user(request),
         lot_id=lot_id,
         entity_id=data.pop("entity"),
-        ip=_ip(request),
+        ip=client_ip(request),
         **data,
     )
     return Status(201, deposit)
@@ -143,18 +135,21 @@ def record_guarantee(request: HttpRequest, lot_id: int, payload: GuaranteeIn) ->
 
 @router.get("/lots/{int:lot_id}", response=list[DepositOut])
 def lot_deposits(request: HttpRequest, lot_id: int) -> QuerySet[Deposit]:
-    user = _user(request)
+    user = acting_user(request)
     lot = selectors.get_lot(user, lot_id)
     return selectors.visible_to(user).filter(lot=lot)
 
 
 @router.get("/overdue", response=list[DepositOut])
 def overdue(request: HttpRequest) -> QuerySet[Deposit]:
-    return selectors.overdue(_user(request))
+    return selectors.overdue(acting_user(request))
 
 
 @router.post("/{int:deposit_id}/refunded", response=DepositOut)
 def mark_refunded(request: HttpRequest, deposit_id: int, payload: RefundedIn) -> Deposit:
     return services.mark_refunded(
-        user=_user(request), deposit_id=deposit_id, reference=payload.reference, ip=_ip(request)
+        user=acting_user(request),
+        deposit_id=deposit_id,
+        reference=payload.reference,
+        ip=client_ip(request),
     )

@@ -6,20 +6,16 @@ Service errors are shown on the form that caused them; nothing here answers with
 from __future__ import annotations
 
 from collections.abc import Callable
-from functools import wraps
 from typing import Any
 
-from django import forms
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from ggzy.accounts.models import User
-from ggzy.accounts.selectors import is_centre_staff
+from ggzy.accounts.access import centre_only
+from ggzy.core.http import acting_user, client_ip, form_error
 from ggzy.kernel.errors import DomainError
 
 from . import selectors, services
@@ -28,39 +24,10 @@ from .forms import GuaranteeForm, RefundedForm, StatementForm, TransferForm
 View = Callable[..., HttpResponse]
 
 
-def _user(request: HttpRequest) -> User:
-    return request.user  # type: ignore[return-value]
-
-
-def _ip(request: HttpRequest) -> str | None:
-    return request.META.get("REMOTE_ADDR") or None
-
-
-def _message(exc: DomainError) -> str:
-    return exc.message_en if (get_language() or "").startswith("en") else exc.message_zh
-
-
-def _put_error(form: forms.Form, exc: DomainError) -> None:
-    field = exc.field if exc.field in form.fields else None
-    form.add_error(field, _message(exc))
-
-
-def centre_only(view: View) -> View:
-    @wraps(view)
-    @login_required
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if not is_centre_staff(_user(request)):
-            message = _("此页面仅供交易中心工作人员使用。")
-            return render(request, "deposits/forbidden.html", {"message": message}, status=403)
-        return view(request, *args, **kwargs)
-
-    return wrapper
-
-
 def _page(request: HttpRequest, status: int = 200, **context: Any) -> HttpResponse:
     """The finance page; ``context`` replaces a blank form with a bound one, or adds a
     statement report."""
-    user = _user(request)
+    user = acting_user(request)
     page = {
         "transfer_form": TransferForm(user),
         "statement_form": StatementForm(user),
@@ -81,19 +48,19 @@ def index(request: HttpRequest) -> HttpResponse:
 @centre_only
 @require_POST
 def transfer(request: HttpRequest) -> HttpResponse:
-    form = TransferForm(_user(request), request.POST)
+    form = TransferForm(acting_user(request), request.POST)
     if form.is_valid():
         data = dict(form.cleaned_data)
         try:
             services.record_transfer(
-                user=_user(request),
+                user=acting_user(request),
                 lot_id=data.pop("lot").pk,
                 entity_id=data.pop("entity").pk,
-                ip=_ip(request),
+                ip=client_ip(request),
                 **data,
             )
         except DomainError as exc:
-            _put_error(form, exc)
+            form_error(form, exc)
         else:
             messages.success(request, _("已登记银行转账。"))
             return redirect("deposits:index")
@@ -103,17 +70,17 @@ def transfer(request: HttpRequest) -> HttpResponse:
 @centre_only
 @require_POST
 def statement(request: HttpRequest) -> HttpResponse:
-    form = StatementForm(_user(request), request.POST, request.FILES)
+    form = StatementForm(acting_user(request), request.POST, request.FILES)
     if form.is_valid():
         try:
             report = services.import_statement(
-                user=_user(request),
+                user=acting_user(request),
                 lot_id=form.cleaned_data["lot"].pk,
                 csv_file=form.cleaned_data["file"],
-                ip=_ip(request),
+                ip=client_ip(request),
             )
         except DomainError as exc:
-            _put_error(form, exc)
+            form_error(form, exc)
         else:
             return _page(request, 200 if report.ok else 422, statement_form=form, report=report)
     return _page(request, statement_form=form)
@@ -122,19 +89,19 @@ def statement(request: HttpRequest) -> HttpResponse:
 @centre_only
 @require_POST
 def guarantee(request: HttpRequest) -> HttpResponse:
-    form = GuaranteeForm(_user(request), request.POST)
+    form = GuaranteeForm(acting_user(request), request.POST)
     if form.is_valid():
         data = dict(form.cleaned_data)
         try:
             services.record_guarantee(
-                user=_user(request),
+                user=acting_user(request),
                 lot_id=data.pop("lot").pk,
                 entity_id=data.pop("entity").pk,
-                ip=_ip(request),
+                ip=client_ip(request),
                 **data,
             )
         except DomainError as exc:
-            _put_error(form, exc)
+            form_error(form, exc)
         else:
             messages.success(request, _("已登记电子保函。"))
             return redirect("deposits:index")
@@ -148,13 +115,13 @@ def refunded(request: HttpRequest, deposit_id: int) -> HttpResponse:
     if form.is_valid():
         try:
             services.mark_refunded(
-                user=_user(request),
+                user=acting_user(request),
                 deposit_id=deposit_id,
                 reference=form.cleaned_data["reference"],
-                ip=_ip(request),
+                ip=client_ip(request),
             )
         except DomainError as exc:
-            _put_error(form, exc)
+            form_error(form, exc)
         else:
             messages.success(request, _("已登记退还。"))
             return redirect("deposits:index")
@@ -163,13 +130,8 @@ def refunded(request: HttpRequest, deposit_id: int) -> HttpResponse:
 
 @centre_only
 def lot(request: HttpRequest, lot_id: int) -> HttpResponse:
-    user = _user(request)
-    try:
-        the_lot = selectors.get_lot(user, lot_id)
-    except DomainError as exc:
-        return render(
-            request, "deposits/forbidden.html", {"message": _message(exc)}, status=exc.status
-        )
+    user = acting_user(request)
+    the_lot = selectors.get_lot(user, lot_id)
     summaries = selectors.for_lot(the_lot)
     deposits = list(selectors.visible_to(user).filter(lot=the_lot))
     names = {d.entity_id: d.entity.name for d in deposits}

@@ -10,8 +10,8 @@
   release).
 
 Errors are JSON ``{code, message_zh, message_en, field}``: an unknown ocid is 404, a bad page
-key or limit 400. The endpoints answer errors themselves, so they behave the same wherever
-the router is mounted. Amounts are exact JSON numbers (``ocds.dumps``).
+key or limit 400, answered by the API's one error path. Amounts are exact JSON numbers
+(``ocds.dumps``).
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from typing import Any
 from django.http import HttpRequest, HttpResponse
 from ninja import Router
 
-from ggzy.kernel.errors import DomainError, InvalidInput, NotFound
+from ggzy.kernel.errors import InvalidInput, NotFound
 
 from . import ocds, selectors
 
@@ -34,10 +34,6 @@ CONTENT_TYPE = "application/json; charset=utf-8"
 
 def _json(data: Any, status: int = 200) -> HttpResponse:
     return HttpResponse(ocds.dumps(data), content_type=CONTENT_TYPE, status=status)
-
-
-def _error(exc: DomainError) -> HttpResponse:
-    return _json(exc.as_dict(), status=exc.status)
 
 
 def _base_url(request: HttpRequest) -> str:
@@ -76,13 +72,10 @@ def list_releases(
     """Release package of all published trades, a page at a time (key: the last ocid),
     filtered like the portal's lists: ``category``, ``region``, ``centre``, ``from``, ``to``."""
     filters, notes = selectors.filters_from(request.GET)
-    try:
-        if notes:
-            raise InvalidInput("；".join(notes), "; ".join(notes), code="invalid_filter")
-        size = parse_limit(limit)
-        trades, more = ocds.page_of_trades(after or None, size, filters)
-    except DomainError as exc:
-        return _error(exc)
+    if notes:
+        raise InvalidInput("；".join(notes), "; ".join(notes), code="invalid_filter")
+    size = parse_limit(limit)
+    trades, more = ocds.page_of_trades(after or None, size, filters)
     package = ocds.release_package(
         trades, uri=request.build_absolute_uri(), base_url=_base_url(request)
     )
@@ -102,10 +95,7 @@ def list_releases(
 @router.get("/releases/{ocid}", auth=None)
 def trade_releases(request: HttpRequest, ocid: str) -> HttpResponse:
     """Release package of one trade: one release per published notice."""
-    try:
-        trade = _trade(ocid)
-    except DomainError as exc:
-        return _error(exc)
+    trade = _trade(ocid)
     return _json(
         ocds.release_package([trade], uri=request.build_absolute_uri(), base_url=_base_url(request))
     )
@@ -114,10 +104,7 @@ def trade_releases(request: HttpRequest, ocid: str) -> HttpResponse:
 @router.get("/records/{ocid}", auth=None)
 def trade_record(request: HttpRequest, ocid: str) -> HttpResponse:
     """Record package of one trade: its releases and the compiled release."""
-    try:
-        trade = _trade(ocid)
-    except DomainError as exc:
-        return _error(exc)
+    trade = _trade(ocid)
     return _json(
         ocds.record_package([trade], uri=request.build_absolute_uri(), base_url=_base_url(request))
     )

@@ -11,6 +11,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 
+from ggzy.core.http import bilingual
 from ggzy.kernel.errors import DomainError
 
 from . import results, search, selectors, verification
@@ -28,7 +29,7 @@ def _page(request: HttpRequest, query: str) -> dict[str, Any]:
         else:
             page = search.listing(filters, after=after, limit=PAGE)
     except DomainError as exc:  # a tampered page key: say so, show the first page
-        notes.append(f"{exc.message_zh} / {exc.message_en}")
+        notes.append(bilingual(exc))
         page = (
             search.search(query, filters=filters, after=None, limit=PAGE)
             if query
@@ -60,10 +61,7 @@ def search_page(request: HttpRequest) -> HttpResponse:
 
 
 def notice_detail(request: HttpRequest, uid: str) -> HttpResponse:
-    try:
-        publication = selectors.get(uid)
-    except DomainError as exc:
-        raise Http404(exc.message_zh) from exc
+    publication = selectors.get(uid)
     latest = selectors.latest_version(publication)
     context = {
         "notice": publication,

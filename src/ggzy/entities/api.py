@@ -14,7 +14,7 @@ from django.http.response import HttpResponseBase
 from ninja import File, Form, Query, Router, Schema, Status, UploadedFile
 from pydantic import Field
 
-from ggzy.accounts.models import User
+from ggzy.core.http import acting_user, client_ip
 
 from . import selectors, services
 from .models import Certificate, EntityRevision, MarketEntity, Qualification, StaffMember
@@ -199,14 +199,6 @@ class ListQuery(Schema):
 # --- helpers -----------------------------------------------------------------------------
 
 
-def _user(request: HttpRequest) -> User:
-    return request.auth  # type: ignore[attr-defined]
-
-
-def _ip(request: HttpRequest) -> str | None:
-    return request.META.get("REMOTE_ADDR") or None
-
-
 def _challenge_out(challenge: Any) -> dict[str, Any]:
     return {
         "nonce": challenge.nonce,
@@ -223,7 +215,7 @@ def _challenge_out(challenge: Any) -> dict[str, Any]:
 def register(request: HttpRequest, payload: RegisterIn) -> Status[dict[str, Any]]:
     data = payload.dict(exclude={"username", "password"})
     result = services.register_entity(
-        data=data, username=payload.username, password=payload.password, ip=_ip(request)
+        data=data, username=payload.username, password=payload.password, ip=client_ip(request)
     )
     return Status(
         201,
@@ -238,7 +230,7 @@ def register(request: HttpRequest, payload: RegisterIn) -> Status[dict[str, Any]
 
 @router.get("/", response=EntityPage)
 def list_entities(request: HttpRequest, query: Query[ListQuery]) -> dict[str, Any]:
-    entities = selectors.entities_visible_to(_user(request)).order_by("-created_at", "-id")
+    entities = selectors.entities_visible_to(acting_user(request)).order_by("-created_at", "-id")
     if query.status:
         entities = entities.filter(status=query.status)
     page = entities[query.offset : query.offset + query.limit]
@@ -247,23 +239,23 @@ def list_entities(request: HttpRequest, query: Query[ListQuery]) -> dict[str, An
 
 @router.get("/{int:entity_id}", response=EntityDetailOut)
 def get_entity(request: HttpRequest, entity_id: int) -> MarketEntity:
-    return selectors.get_entity(_user(request), entity_id)
+    return selectors.get_entity(acting_user(request), entity_id)
 
 
 @router.get("/{int:entity_id}/revisions", response=list[RevisionOut])
 def list_revisions(request: HttpRequest, entity_id: int) -> Any:
-    return selectors.revisions_of(_user(request), entity_id)
+    return selectors.revisions_of(acting_user(request), entity_id)
 
 
 @router.get("/{int:entity_id}/qualifications", response=list[QualificationOut])
 def list_qualifications(request: HttpRequest, entity_id: int) -> Any:
-    return selectors.get_entity(_user(request), entity_id).qualifications.all()
+    return selectors.get_entity(acting_user(request), entity_id).qualifications.all()
 
 
 @router.get("/qualifications/{int:qualification_id}/file", response={200: None})
 def qualification_file(request: HttpRequest, qualification_id: int) -> HttpResponseBase:
     """The scanned certificate (PDF, JPEG or PNG)."""
-    qualification = selectors.qualification_for(_user(request), qualification_id)
+    qualification = selectors.qualification_for(acting_user(request), qualification_id)
     return FileResponse(
         qualification.file.open("rb"),
         content_type=CONTENT_TYPES.get(qualification.file_type, "application/octet-stream"),
@@ -273,7 +265,7 @@ def qualification_file(request: HttpRequest, qualification_id: int) -> HttpRespo
 
 @router.get("/{int:entity_id}/staff", response=list[StaffOut])
 def list_staff(request: HttpRequest, entity_id: int) -> Any:
-    return selectors.staff_of(selectors.get_entity(_user(request), entity_id))
+    return selectors.staff_of(selectors.get_entity(acting_user(request), entity_id))
 
 
 # --- the entity's own writes ------------------------------------------------------------------
@@ -285,7 +277,7 @@ def submit_change(
 ) -> Status[EntityRevision]:
     changes = payload.dict(exclude_unset=True)
     revision = services.submit_change(
-        user=_user(request), entity_id=entity_id, changes=changes, ip=_ip(request)
+        user=acting_user(request), entity_id=entity_id, changes=changes, ip=client_ip(request)
     )
     return Status(201, revision)
 
@@ -298,7 +290,11 @@ def add_qualification(
     file: File[UploadedFile],
 ) -> Status[Qualification]:
     qualification = services.add_qualification(
-        user=_user(request), entity_id=entity_id, file=file, ip=_ip(request), **payload.dict()
+        user=acting_user(request),
+        entity_id=entity_id,
+        file=file,
+        ip=client_ip(request),
+        **payload.dict(),
     )
     return Status(201, qualification)
 
@@ -306,7 +302,7 @@ def add_qualification(
 @router.post("/{int:entity_id}/staff", response={201: StaffOut})
 def add_staff(request: HttpRequest, entity_id: int, payload: StaffIn) -> Status[StaffMember]:
     member = services.add_staff_member(
-        user=_user(request), entity_id=entity_id, ip=_ip(request), **payload.dict()
+        user=acting_user(request), entity_id=entity_id, ip=client_ip(request), **payload.dict()
     )
     return Status(201, member)
 
@@ -316,12 +312,14 @@ def add_staff(request: HttpRequest, entity_id: int, payload: StaffIn) -> Status[
 
 @router.get("/revisions/pending", response=list[RevisionOut])
 def pending_revisions(request: HttpRequest) -> Any:
-    return selectors.pending_revisions(_user(request))
+    return selectors.pending_revisions(acting_user(request))
 
 
 @router.post("/revisions/{int:revision_id}/approve", response=RevisionOut)
 def approve(request: HttpRequest, revision_id: int) -> EntityRevision:
-    return services.approve(reviewer=_user(request), revision_id=revision_id, ip=_ip(request))
+    return services.approve(
+        reviewer=acting_user(request), revision_id=revision_id, ip=client_ip(request)
+    )
 
 
 @router.post("/revisions/{int:revision_id}/return", response=RevisionOut)
@@ -329,7 +327,10 @@ def return_for_revision(
     request: HttpRequest, revision_id: int, payload: ReasonIn
 ) -> EntityRevision:
     return services.return_for_revision(
-        reviewer=_user(request), revision_id=revision_id, reason=payload.reason, ip=_ip(request)
+        reviewer=acting_user(request),
+        revision_id=revision_id,
+        reason=payload.reason,
+        ip=client_ip(request),
     )
 
 
@@ -338,23 +339,23 @@ def return_for_revision(
 
 @router.get("/certificates", response=list[CertificateOut])
 def list_certificates(request: HttpRequest) -> Any:
-    return selectors.certificates_of(_user(request))
+    return selectors.certificates_of(acting_user(request))
 
 
 @router.post("/certificates/challenge", response={201: ChallengeOut})
 def bind_challenge(request: HttpRequest) -> Status[dict[str, Any]]:
-    challenge = services.issue_challenge(user=_user(request), purpose="bind")
+    challenge = services.issue_challenge(user=acting_user(request), purpose="bind")
     return Status(201, _challenge_out(challenge))
 
 
 @router.post("/certificates/bind", response={201: CertificateOut})
 def bind_certificate(request: HttpRequest, payload: CertificateIn) -> Status[Certificate]:
     certificate = services.bind_certificate(
-        user=_user(request),
+        user=acting_user(request),
         cert_pem=payload.certificate,
         challenge_nonce=payload.nonce,
         signature=services.decode_signature(payload.signature),
-        ip=_ip(request),
+        ip=client_ip(request),
     )
     return Status(201, certificate)
 
@@ -362,7 +363,7 @@ def bind_certificate(request: HttpRequest, payload: CertificateIn) -> Status[Cer
 @router.post("/certificates/{int:certificate_id}/revoke", response=CertificateOut)
 def revoke_certificate(request: HttpRequest, certificate_id: int) -> Certificate:
     return services.revoke_certificate(
-        user=_user(request), certificate_id=certificate_id, ip=_ip(request)
+        user=acting_user(request), certificate_id=certificate_id, ip=client_ip(request)
     )
 
 

@@ -12,13 +12,12 @@ from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from ggzy.accounts.models import User
-from ggzy.accounts.selectors import is_centre_staff
-from ggzy.kernel.errors import DomainError
+from ggzy.accounts.access import OVERSIGHT_ONLY, centre_only
+from ggzy.core.http import acting_user, client_ip, flash_error, form_error
+from ggzy.kernel.errors import DomainError, Forbidden
 
 from . import selectors, services
 from .forms import EntityFieldsForm, QualificationForm, RegisterForm, ReturnForm, StaffForm
@@ -28,48 +27,19 @@ from .uploads import CONTENT_TYPES
 View = Callable[..., HttpResponse]
 
 
-def client_ip(request: HttpRequest) -> str | None:
-    return request.META.get("REMOTE_ADDR") or None
-
-
-def message_of(exc: DomainError) -> str:
-    return exc.message_en if (get_language() or "").startswith("en") else exc.message_zh
-
-
-def forbidden(request: HttpRequest, message: str) -> HttpResponse:
-    return render(request, "entities/forbidden.html", {"message": message}, status=403)
-
-
-def put_error(form: forms.Form, exc: DomainError, *, aliases: dict[str, str] | None = None) -> None:
-    """Show a service error on its field when the form has it, else above the form."""
-    field = (aliases or {}).get(exc.field or "", exc.field)
-    form.add_error(field if field in form.fields else None, message_of(exc))
-
-
-def _user(request: HttpRequest) -> User:
-    return request.user  # type: ignore[return-value]
-
-
-def centre_only(view: View) -> View:
-    @wraps(view)
-    @login_required
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if not is_centre_staff(_user(request)):
-            return forbidden(request, _("此页面仅供交易中心工作人员使用。"))
-        return view(request, *args, **kwargs)
-
-    return wrapper
-
-
 def entity_member(view: Callable[..., HttpResponse]) -> View:
     """Pass the user's own entity to the view; refuse users without one."""
 
     @wraps(view)
     @login_required
     def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        entity = selectors.entity_of(_user(request))
+        entity = selectors.entity_of(acting_user(request))
         if entity is None:
-            return forbidden(request, _("此页面仅供已注册的市场主体用户使用。"))
+            raise Forbidden(
+                "此页面仅供已注册的市场主体用户使用。",
+                "this page is for registered market entities' users only",
+                code="entity_users_only",
+            )
         return view(request, entity, *args, **kwargs)
 
     return wrapper
@@ -90,7 +60,7 @@ def register(request: HttpRequest) -> HttpResponse:
                 ip=client_ip(request),
             )
         except DomainError as exc:
-            put_error(form, exc, aliases={"password": "password1"})
+            form_error(form, exc, aliases={"password": "password1"})
         else:
             context = {"entity": result.entity, "account": result.user, "receipt": result.receipt}
             return render(request, "entities/registered.html", context)
@@ -103,7 +73,7 @@ def register(request: HttpRequest) -> HttpResponse:
 @entity_member
 def mine(request: HttpRequest, entity: MarketEntity) -> HttpResponse:
     context = selectors.entity_page(entity)
-    context["certificates"] = selectors.certificates_of(_user(request))
+    context["certificates"] = selectors.certificates_of(acting_user(request))
     return render(request, "entities/mine.html", context)
 
 
@@ -115,13 +85,13 @@ def change(request: HttpRequest, entity: MarketEntity) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             revision = services.submit_change(
-                user=_user(request),
+                user=acting_user(request),
                 entity_id=entity.pk,
                 changes=form.entity_data(),
                 ip=client_ip(request),
             )
         except DomainError as exc:
-            put_error(form, exc)
+            form_error(form, exc)
         else:
             messages.success(
                 request, _("变更已提交（第%(n)s版），等待交易中心审核。") % {"n": revision.number}
@@ -143,10 +113,13 @@ def _add_item(
     if request.method == "POST" and form.is_valid():
         try:
             add(
-                user=_user(request), entity_id=entity.pk, ip=client_ip(request), **form.cleaned_data
+                user=acting_user(request),
+                entity_id=entity.pk,
+                ip=client_ip(request),
+                **form.cleaned_data,
             )
         except DomainError as exc:
-            put_error(form, exc)
+            form_error(form, exc)
         else:
             messages.success(request, added)
             return redirect("entities:mine")
@@ -182,12 +155,7 @@ def add_staff(request: HttpRequest, entity: MarketEntity) -> HttpResponse:
 @login_required
 def qualification_file(request: HttpRequest, qualification_id: int) -> HttpResponseBase:
     """The scanned certificate, for the entity itself and for staff who may see it."""
-    try:
-        qualification = selectors.qualification_for(_user(request), qualification_id)
-    except DomainError as exc:
-        return render(
-            request, "entities/forbidden.html", {"message": message_of(exc)}, status=exc.status
-        )
+    qualification = selectors.qualification_for(acting_user(request), qualification_id)
     response = FileResponse(
         qualification.file.open("rb"),
         content_type=CONTENT_TYPES.get(qualification.file_type, "application/octet-stream"),
@@ -202,20 +170,15 @@ def qualification_file(request: HttpRequest, qualification_id: int) -> HttpRespo
 
 @centre_only
 def review_list(request: HttpRequest) -> HttpResponse:
-    revisions = selectors.pending_revisions(_user(request))
+    revisions = selectors.pending_revisions(acting_user(request))
     return render(request, "entities/review_list.html", {"revisions": revisions})
 
 
 @centre_only
 @require_http_methods(["GET", "POST"])
 def review(request: HttpRequest, revision_id: int) -> HttpResponse:
-    user = _user(request)
-    try:
-        view = selectors.review_view(user, revision_id)
-    except DomainError as exc:
-        return render(
-            request, "entities/forbidden.html", {"message": message_of(exc)}, status=exc.status
-        )
+    user = acting_user(request)
+    view = selectors.review_view(user, revision_id)
     action = request.POST.get("action")
     form = ReturnForm(request.POST if action == "return" else None)
     if request.method == "POST":
@@ -235,9 +198,9 @@ def review(request: HttpRequest, revision_id: int) -> HttpResponse:
                 return redirect("entities:review-list")
         except DomainError as exc:
             if action == "return":
-                put_error(form, exc)
+                form_error(form, exc)
             else:
-                messages.error(request, message_of(exc))
+                flash_error(request, exc)
             view = selectors.review_view(user, revision_id)
     entity_context = selectors.entity_page(view.revision.entity)
     context = {**entity_context, "view": view, "form": form}
@@ -249,20 +212,15 @@ def review(request: HttpRequest, revision_id: int) -> HttpResponse:
 
 @login_required
 def entity_list(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = acting_user(request)
     if not selectors.can_read_all(user):
-        return forbidden(request, _("此页面仅供交易中心、行政监督和纪检审计人员使用。"))
+        raise Forbidden(*OVERSIGHT_ONLY, code="oversight_only")
     entities = selectors.entities_visible_to(user).order_by("-created_at")[:500]
     return render(request, "entities/list.html", {"entities": entities})
 
 
 @login_required
 def entity_detail(request: HttpRequest, entity_id: int) -> HttpResponse:
-    user = _user(request)
-    try:
-        entity = selectors.get_entity(user, entity_id)
-    except DomainError as exc:
-        return render(
-            request, "entities/forbidden.html", {"message": message_of(exc)}, status=exc.status
-        )
+    user = acting_user(request)
+    entity = selectors.get_entity(user, entity_id)
     return render(request, "entities/detail.html", selectors.entity_page(entity))

@@ -9,7 +9,7 @@ from django.http import FileResponse, HttpRequest
 from ninja import Router, Schema, Status
 from pydantic import Field
 
-from ggzy.accounts.models import User
+from ggzy.core.http import acting_user, client_ip
 from ggzy.kernel.errors import NotFound
 
 from . import selectors
@@ -18,16 +18,8 @@ from .services import committee, flags, report, result, review
 router = Router(tags=["evaluation 电子评标"])
 
 
-def _user(request: HttpRequest) -> User:
-    return request.auth  # type: ignore[attr-defined]
-
-
-def _ip(request: HttpRequest) -> str | None:
-    return request.META.get("REMOTE_ADDR")
-
-
 def _state(request: HttpRequest, evaluation_id: int) -> dict[str, Any]:
-    user = _user(request)
+    user = acting_user(request)
     return selectors.state(user, selectors.get_evaluation(user, evaluation_id))
 
 
@@ -85,7 +77,7 @@ class SignatureIn(Schema):
 @router.put("/lots/{lot_id}/method")
 def set_method(request: HttpRequest, lot_id: int, payload: MethodIn) -> dict[str, Any]:
     lot = committee.set_method(
-        user=_user(request), lot_id=lot_id, data=payload.method, ip=_ip(request)
+        user=acting_user(request), lot_id=lot_id, data=payload.method, ip=client_ip(request)
     )
     return {"lot": lot.code, "method": lot.evaluation_method}
 
@@ -93,19 +85,19 @@ def set_method(request: HttpRequest, lot_id: int, payload: MethodIn) -> dict[str
 @router.post("/lots/{lot_id}/start", response={201: dict[str, Any]})
 def start(request: HttpRequest, lot_id: int, payload: StartIn) -> Status:
     evaluation = committee.start(
-        user=_user(request),
+        user=acting_user(request),
         lot_id=lot_id,
         draw_request=payload.draw_request,
         representatives=payload.representatives,
-        ip=_ip(request),
+        ip=client_ip(request),
     )
     return Status(201, _state(request, evaluation.pk))
 
 
 @router.get("/lots/{lot_id}")
 def of_lot(request: HttpRequest, lot_id: int) -> dict[str, Any]:
-    evaluation = selectors.of_lot(_user(request), lot_id)
-    return selectors.state(_user(request), evaluation)
+    evaluation = selectors.of_lot(acting_user(request), lot_id)
+    return selectors.state(acting_user(request), evaluation)
 
 
 @router.get("/{evaluation_id}")
@@ -116,10 +108,10 @@ def get(request: HttpRequest, evaluation_id: int) -> dict[str, Any]:
 @router.post("/{evaluation_id}/sign-in")
 def sign_in(request: HttpRequest, evaluation_id: int, payload: MemberIn) -> dict[str, Any]:
     committee.sign_in(
-        user=_user(request),
+        user=acting_user(request),
         evaluation_id=evaluation_id,
         member_id=payload.member,
-        ip=_ip(request),
+        ip=client_ip(request),
     )
     return _state(request, evaluation_id)
 
@@ -129,7 +121,10 @@ def elect_chair(request: HttpRequest, evaluation_id: int, payload: MemberIn) -> 
     if payload.member is None:
         raise NotFound("请指定成员", "name the member", field="member")
     committee.elect_chair(
-        user=_user(request), evaluation_id=evaluation_id, member_id=payload.member, ip=_ip(request)
+        user=acting_user(request),
+        evaluation_id=evaluation_id,
+        member_id=payload.member,
+        ip=client_ip(request),
     )
     return _state(request, evaluation_id)
 
@@ -139,11 +134,11 @@ def replace_member(
     request: HttpRequest, evaluation_id: int, member_id: int, payload: ReasonIn
 ) -> dict[str, Any]:
     committee.replace_member(
-        user=_user(request),
+        user=acting_user(request),
         evaluation_id=evaluation_id,
         member_id=member_id,
         reason=payload.reason,
-        ip=_ip(request),
+        ip=client_ip(request),
     )
     return _state(request, evaluation_id)
 
@@ -151,11 +146,11 @@ def replace_member(
 @router.post("/{evaluation_id}/members", response={201: dict[str, Any]})
 def add_member(request: HttpRequest, evaluation_id: int, payload: AddMemberIn) -> Status:
     committee.add_member(
-        user=_user(request),
+        user=acting_user(request),
         evaluation_id=evaluation_id,
         invitation_id=payload.invitation,
         representative_id=payload.representative,
-        ip=_ip(request),
+        ip=client_ip(request),
     )
     return Status(201, _state(request, evaluation_id))
 
@@ -165,19 +160,19 @@ def save_sheet(
     request: HttpRequest, evaluation_id: int, bid_id: int, payload: SheetIn
 ) -> dict[str, Any]:
     review.save_sheet(
-        user=_user(request),
+        user=acting_user(request),
         evaluation_id=evaluation_id,
         bid_id=bid_id,
         checks=payload.checks,
         scores=payload.scores,
-        ip=_ip(request),
+        ip=client_ip(request),
     )
     return _state(request, evaluation_id)
 
 
 @router.post("/{evaluation_id}/submit")
 def submit(request: HttpRequest, evaluation_id: int) -> dict[str, Any]:
-    review.submit(user=_user(request), evaluation_id=evaluation_id, ip=_ip(request))
+    review.submit(user=acting_user(request), evaluation_id=evaluation_id, ip=client_ip(request))
     return _state(request, evaluation_id)
 
 
@@ -186,11 +181,11 @@ def return_sheet(
     request: HttpRequest, evaluation_id: int, member_id: int, payload: ReasonIn
 ) -> dict[str, Any]:
     review.return_sheet(
-        user=_user(request),
+        user=acting_user(request),
         evaluation_id=evaluation_id,
         member_id=member_id,
         reason=payload.reason,
-        ip=_ip(request),
+        ip=client_ip(request),
     )
     return _state(request, evaluation_id)
 
@@ -198,13 +193,13 @@ def return_sheet(
 @router.post("/flags/{flag_id}/resolve")
 def resolve_flag(request: HttpRequest, flag_id: int, payload: VoteIn) -> dict[str, Any]:
     flag = flags.resolve_flag(
-        user=_user(request),
+        user=acting_user(request),
         flag_id=flag_id,
         votes_for=payload.votes_for,
         votes_against=payload.votes_against,
         ground=payload.ground,
         reason=payload.reason,
-        ip=_ip(request),
+        ip=client_ip(request),
     )
     return _state(request, flag.evaluation_id)
 
@@ -212,14 +207,14 @@ def resolve_flag(request: HttpRequest, flag_id: int, payload: VoteIn) -> dict[st
 @router.post("/{evaluation_id}/rejections", response={201: dict[str, Any]})
 def reject(request: HttpRequest, evaluation_id: int, payload: RejectIn) -> Status:
     flags.reject_bid(
-        user=_user(request),
+        user=acting_user(request),
         evaluation_id=evaluation_id,
         bid_id=payload.bid,
         reason=payload.reason,
         ground=payload.ground,
         votes_for=payload.votes_for,
         votes_against=payload.votes_against,
-        ip=_ip(request),
+        ip=client_ip(request),
     )
     return Status(201, _state(request, evaluation_id))
 
@@ -227,11 +222,11 @@ def reject(request: HttpRequest, evaluation_id: int, payload: RejectIn) -> Statu
 @router.post("/{evaluation_id}/conclude")
 def conclude(request: HttpRequest, evaluation_id: int, payload: ConcludeIn) -> dict[str, Any]:
     result.conclude(
-        user=_user(request),
+        user=acting_user(request),
         evaluation_id=evaluation_id,
         reject_all=payload.reject_all,
         ground=payload.ground,
-        ip=_ip(request),
+        ip=client_ip(request),
     )
     return _state(request, evaluation_id)
 
@@ -239,21 +234,26 @@ def conclude(request: HttpRequest, evaluation_id: int, payload: ConcludeIn) -> d
 @router.post("/{evaluation_id}/dissent")
 def dissent(request: HttpRequest, evaluation_id: int, payload: TextIn) -> dict[str, Any]:
     report.dissent(
-        user=_user(request), evaluation_id=evaluation_id, text=payload.text, ip=_ip(request)
+        user=acting_user(request),
+        evaluation_id=evaluation_id,
+        text=payload.text,
+        ip=client_ip(request),
     )
     return _state(request, evaluation_id)
 
 
 @router.post("/{evaluation_id}/report")
 def issue_report(request: HttpRequest, evaluation_id: int) -> dict[str, Any]:
-    report.issue_report(user=_user(request), evaluation_id=evaluation_id, ip=_ip(request))
+    report.issue_report(
+        user=acting_user(request), evaluation_id=evaluation_id, ip=client_ip(request)
+    )
     return _state(request, evaluation_id)
 
 
 @router.get("/{evaluation_id}/report/statement")
 def statement(request: HttpRequest, evaluation_id: int) -> dict[str, str]:
     """What each member signs (base64), so a client can sign it with the member's key."""
-    evaluation = selectors.get_evaluation(_user(request), evaluation_id)
+    evaluation = selectors.get_evaluation(acting_user(request), evaluation_id)
     return {
         "statement": base64.b64encode(report.statement(evaluation)).decode(),
         "report_sha256": evaluation.report_digest,
@@ -263,17 +263,17 @@ def statement(request: HttpRequest, evaluation_id: int) -> dict[str, str]:
 @router.post("/{evaluation_id}/report/signatures")
 def sign_report(request: HttpRequest, evaluation_id: int, payload: SignatureIn) -> dict[str, Any]:
     report.sign_report(
-        user=_user(request),
+        user=acting_user(request),
         evaluation_id=evaluation_id,
         signature=payload.signature,
-        ip=_ip(request),
+        ip=client_ip(request),
     )
     return _state(request, evaluation_id)
 
 
 @router.get("/{evaluation_id}/report.pdf")
 def report_pdf(request: HttpRequest, evaluation_id: int) -> FileResponse:
-    evaluation = selectors.get_evaluation(_user(request), evaluation_id)
+    evaluation = selectors.get_evaluation(acting_user(request), evaluation_id)
     if not evaluation.report_file:
         raise NotFound("评标报告尚未生成", "the report has not been issued")
     return FileResponse(
@@ -285,18 +285,18 @@ def report_pdf(request: HttpRequest, evaluation_id: int) -> FileResponse:
 
 @router.get("/{evaluation_id}/divergences")
 def divergences(request: HttpRequest, evaluation_id: int) -> list[dict[str, Any]]:
-    evaluation = selectors.get_evaluation(_user(request), evaluation_id, room=True)
+    evaluation = selectors.get_evaluation(acting_user(request), evaluation_id, room=True)
     return result.divergences(evaluation)
 
 
 @router.get("/{evaluation_id}/bids/{bid_id}/files")
 def files(request: HttpRequest, evaluation_id: int, bid_id: int) -> list[dict[str, Any]]:
-    bid = selectors.bid_under_review(_user(request), evaluation_id, bid_id)
+    bid = selectors.bid_under_review(acting_user(request), evaluation_id, bid_id)
     return [{"name": n, "size": s} for n, s in selectors.attachments(bid)]
 
 
 @router.get("/{evaluation_id}/bids/{bid_id}/files/{path:name}")
 def file(request: HttpRequest, evaluation_id: int, bid_id: int, name: str) -> FileResponse:
-    bid = selectors.bid_under_review(_user(request), evaluation_id, bid_id)
+    bid = selectors.bid_under_review(acting_user(request), evaluation_id, bid_id)
     stream, _size = selectors.attachment(bid, name)
     return FileResponse(stream, as_attachment=False, filename=name)

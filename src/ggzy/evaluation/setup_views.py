@@ -14,11 +14,10 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from ggzy.accounts.models import User
+from ggzy.core.http import acting_user, form_error
 from ggzy.entities.models import EntityUser
 from ggzy.experts.models import DrawRequest
 from ggzy.kernel.errors import DomainError
-from ggzy.tendering.forms import show_error
 from ggzy.tendering.models import Lot
 from ggzy.tendering.selectors import get_lot
 from ggzy.tendering.services._common import procedure_of
@@ -105,22 +104,9 @@ class StartForm(forms.Form):
         ]
 
 
-def _user(request: HttpRequest) -> User:
-    return request.user  # type: ignore[return-value]
-
-
-def _lot(request: HttpRequest, lot_id: int) -> Lot | HttpResponse:
-    try:
-        return get_lot(_user(request), lot_id)
-    except DomainError as exc:
-        return render(request, "evaluation/refused.html", {"error": exc}, status=404)
-
-
 @login_required
 def method(request: HttpRequest, lot_id: int) -> HttpResponse:
-    lot = _lot(request, lot_id)
-    if not isinstance(lot, Lot):
-        return lot
+    lot = get_lot(acting_user(request), lot_id)
     family = procedure_of(lot.project).family
     current = lot.evaluation_method or EXAMPLES[family]
     form = MethodForm(
@@ -129,13 +115,13 @@ def method(request: HttpRequest, lot_id: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             committee.set_method(
-                user=_user(request),
+                user=acting_user(request),
                 lot_id=lot.pk,
                 data=form.cleaned_data["method"],
                 ip=request.META.get("REMOTE_ADDR"),
             )
         except DomainError as exc:
-            show_error(form, exc)
+            form_error(form, exc)
         else:
             messages.success(request, _("评标办法已写入招标文件。"))
             return redirect("tendering:project", project_id=lot.project_id)
@@ -146,21 +132,19 @@ def method(request: HttpRequest, lot_id: int) -> HttpResponse:
 
 @login_required
 def start(request: HttpRequest, lot_id: int) -> HttpResponse:
-    lot = _lot(request, lot_id)
-    if not isinstance(lot, Lot):
-        return lot
+    lot = get_lot(acting_user(request), lot_id)
     form = StartForm(request.POST or None, lot=lot)
     if request.method == "POST" and form.is_valid():
         try:
             evaluation = committee.start(
-                user=_user(request),
+                user=acting_user(request),
                 lot_id=lot.pk,
                 draw_request=form.cleaned_data["draw_request"],
                 representatives=form.cleaned_data["representatives"],
                 ip=request.META.get("REMOTE_ADDR"),
             )
         except DomainError as exc:
-            show_error(form, exc)
+            form_error(form, exc)
         else:
             messages.success(request, _("评标委员会已组建，专家名单已向评标室公开。"))
             return redirect("evaluation:room", evaluation_id=evaluation.pk)

@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from ggzy.accounts.models import User
+from ggzy.core.http import acting_user, client_ip, flash_error
 from ggzy.kernel.errors import DomainError, NotFound
 
 from . import selectors
@@ -44,23 +45,6 @@ from .services.flags import REJECTION_REASONS
 
 # Attachments a browser may show in the page; anything else is downloaded, never rendered.
 INLINE_TYPES = frozenset({"application/pdf", "image/png", "image/jpeg", "text/plain"})
-
-
-def _user(request: HttpRequest) -> User:
-    return request.user  # type: ignore[return-value]
-
-
-def _ip(request: HttpRequest) -> str | None:
-    return request.META.get("REMOTE_ADDR")
-
-
-def _refused(request: HttpRequest, exc: DomainError) -> HttpResponse:
-    status = exc.status if exc.status in (403, 404) else 400
-    return render(request, "evaluation/refused.html", {"error": exc}, status=status)
-
-
-def _say(request: HttpRequest, exc: DomainError) -> None:
-    messages.error(request, f"{exc.message_zh} / {exc.message_en}")
 
 
 def _room_url(evaluation_id: int, anchor: str = "") -> str:
@@ -154,7 +138,7 @@ def _live_context(user: User, evaluation: Evaluation) -> dict[str, Any]:
 def _room_context(
     request: HttpRequest, evaluation: Evaluation, posted: dict[str, Any] | None = None
 ) -> dict[str, Any]:
-    user = _user(request)
+    user = acting_user(request)
     context = _live_context(user, evaluation)
     state, me = context["state"], context["me"]
     names = {b["id"]: b["entity"] for b in state.get("bids", [])}
@@ -210,7 +194,7 @@ def _keep_input(desk: list[dict[str, Any]], posted: dict[str, Any]) -> None:
 
 @login_required
 def evaluation_list(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = acting_user(request)
     return render(
         request,
         "evaluation/list.html",
@@ -220,10 +204,7 @@ def evaluation_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def room(request: HttpRequest, evaluation_id: int) -> HttpResponse:
-    try:
-        evaluation = selectors.get_evaluation(_user(request), evaluation_id)
-    except DomainError as exc:
-        return _refused(request, exc)
+    evaluation = selectors.get_evaluation(acting_user(request), evaluation_id)
     return render(request, "evaluation/room.html", _room_context(request, evaluation))
 
 
@@ -231,11 +212,8 @@ def room(request: HttpRequest, evaluation_id: int) -> HttpResponse:
 def live(request: HttpRequest, evaluation_id: int) -> HttpResponse:
     """The part of the room that refreshes itself (htmx polling); it says when the page's
     forms are out of date."""
-    user = _user(request)
-    try:
-        evaluation = selectors.get_evaluation(user, evaluation_id)
-    except DomainError as exc:
-        return _refused(request, exc)
+    user = acting_user(request)
+    evaluation = selectors.get_evaluation(user, evaluation_id)
     context = _live_context(user, evaluation)
     context["stale"] = request.GET.get("key", context["live_key"]) != context["live_key"]
     return render(request, "evaluation/_live.html", context)
@@ -244,11 +222,8 @@ def live(request: HttpRequest, evaluation_id: int) -> HttpResponse:
 @login_required
 def bid_file(request: HttpRequest, evaluation_id: int, bid_id: int, name: str) -> HttpResponseBase:
     """One document of a bid under review, decrypted again and streamed (nothing is kept)."""
-    try:
-        bid = selectors.bid_under_review(_user(request), evaluation_id, bid_id)
-        stream, size = selectors.attachment(bid, name)
-    except DomainError as exc:
-        return _refused(request, exc)
+    bid = selectors.bid_under_review(acting_user(request), evaluation_id, bid_id)
+    stream, size = selectors.attachment(bid, name)
     guessed, _encoding = mimetypes.guess_type(name)
     inline = guessed in INLINE_TYPES
     response = FileResponse(
@@ -263,12 +238,9 @@ def bid_file(request: HttpRequest, evaluation_id: int, bid_id: int, name: str) -
 
 @login_required
 def report_pdf(request: HttpRequest, evaluation_id: int) -> HttpResponseBase:
-    try:
-        evaluation = selectors.get_evaluation(_user(request), evaluation_id)
-        if not evaluation.report_file:
-            raise NotFound("评标报告尚未生成", "the report has not been issued")
-    except DomainError as exc:
-        return _refused(request, exc)
+    evaluation = selectors.get_evaluation(acting_user(request), evaluation_id)
+    if not evaluation.report_file:
+        raise NotFound("评标报告尚未生成", "the report has not been issued")
     return FileResponse(
         open(evaluation.report_file, "rb"),  # the response closes it
         content_type="application/pdf",
@@ -288,11 +260,8 @@ def _act(
     anchor: str = "",
 ) -> HttpResponse:
     """Check the user is in the room, parse ``form``, call the service, say how it went."""
-    user = _user(request)
-    try:
-        selectors.get_evaluation(user, evaluation_id, room=True)
-    except DomainError as exc:
-        return _refused(request, exc)
+    user = acting_user(request)
+    selectors.get_evaluation(user, evaluation_id, room=True)
     if form is not None and not form.is_valid():
         check = _("请检查输入")
         messages.error(request, f"{check}：{form_errors(form)}")
@@ -300,7 +269,7 @@ def _act(
     try:
         action(user, form.cleaned_data if form is not None else {})
     except DomainError as exc:
-        _say(request, exc)
+        flash_error(request, exc)
     else:
         messages.success(request, done)
     return redirect(_room_url(evaluation_id, anchor))
@@ -313,7 +282,7 @@ def sign_in(request: HttpRequest, evaluation_id: int) -> HttpResponse:
         request,
         evaluation_id,
         lambda u, d: committee.sign_in(
-            user=u, evaluation_id=evaluation_id, member_id=d["member"], ip=_ip(request)
+            user=u, evaluation_id=evaluation_id, member_id=d["member"], ip=client_ip(request)
         ),
         _("已签到。"),
         MemberForm(request.POST),
@@ -328,7 +297,7 @@ def elect_chair(request: HttpRequest, evaluation_id: int) -> HttpResponse:
         request,
         evaluation_id,
         lambda u, d: committee.elect_chair(
-            user=u, evaluation_id=evaluation_id, member_id=d["member"], ip=_ip(request)
+            user=u, evaluation_id=evaluation_id, member_id=d["member"], ip=client_ip(request)
         ),
         _("已记录主任委员。"),
         MemberForm(request.POST),
@@ -347,7 +316,7 @@ def replace_member(request: HttpRequest, evaluation_id: int, member_id: int) -> 
             evaluation_id=evaluation_id,
             member_id=member_id,
             reason=d["reason"],
-            ip=_ip(request),
+            ip=client_ip(request),
         ),
         _("已更换该成员；评标委员会待补足后继续。"),
         ReasonForm(request.POST),
@@ -366,7 +335,7 @@ def add_member(request: HttpRequest, evaluation_id: int) -> HttpResponse:
             evaluation_id=evaluation_id,
             invitation_id=d["invitation"],
             representative_id=d["representative"],
-            ip=_ip(request),
+            ip=client_ip(request),
         ),
         _("已增补评标委员会成员。"),
         AddMemberForm(request.POST),
@@ -378,11 +347,8 @@ def add_member(request: HttpRequest, evaluation_id: int) -> HttpResponse:
 @require_POST
 def save_sheet(request: HttpRequest, evaluation_id: int, bid_id: int) -> HttpResponse:
     """Save the member's review of one bid; a refusal shows the page again with the input."""
-    user = _user(request)
-    try:
-        evaluation = selectors.get_evaluation(user, evaluation_id, room=True)
-    except DomainError as exc:
-        return _refused(request, exc)
+    user = acting_user(request)
+    evaluation = selectors.get_evaluation(user, evaluation_id, room=True)
     entry = sheet_input(
         request.POST,
         [c["id"] for c in evaluation.method.get("checks", [])],
@@ -390,10 +356,10 @@ def save_sheet(request: HttpRequest, evaluation_id: int, bid_id: int) -> HttpRes
     )
     try:
         review.save_sheet(
-            user=user, evaluation_id=evaluation_id, bid_id=bid_id, ip=_ip(request), **entry
+            user=user, evaluation_id=evaluation_id, bid_id=bid_id, ip=client_ip(request), **entry
         )
     except DomainError as exc:
-        _say(request, exc)
+        flash_error(request, exc)
         evaluation.refresh_from_db()
         posted = entry | {"bid": bid_id, "field": exc.field or "", "error": exc}
         context = _room_context(request, evaluation, posted)
@@ -408,7 +374,7 @@ def submit(request: HttpRequest, evaluation_id: int) -> HttpResponse:
     return _act(
         request,
         evaluation_id,
-        lambda u, d: review.submit(user=u, evaluation_id=evaluation_id, ip=_ip(request)),
+        lambda u, d: review.submit(user=u, evaluation_id=evaluation_id, ip=client_ip(request)),
         _("评审表已提交。"),
         anchor="committee",
     )
@@ -425,7 +391,7 @@ def return_sheet(request: HttpRequest, evaluation_id: int, member_id: int) -> Ht
             evaluation_id=evaluation_id,
             member_id=member_id,
             reason=d["reason"],
-            ip=_ip(request),
+            ip=client_ip(request),
         ),
         _("已退回该成员的评审表。"),
         ReasonForm(request.POST),
@@ -446,7 +412,7 @@ def resolve_flag(request: HttpRequest, evaluation_id: int, flag_id: int) -> Http
             votes_against=d["votes_against"],
             ground=d["ground"],
             reason=d["reason"] or None,
-            ip=_ip(request),
+            ip=client_ip(request),
         ),
         _("已记录委员会的决定。"),
         VoteForm(request.POST),
@@ -468,7 +434,7 @@ def reject(request: HttpRequest, evaluation_id: int) -> HttpResponse:
             ground=d["ground"],
             votes_for=d["votes_for"],
             votes_against=d["votes_against"],
-            ip=_ip(request),
+            ip=client_ip(request),
         ),
         _("已否决该投标。"),
         RejectForm(request.POST),
@@ -487,7 +453,7 @@ def conclude(request: HttpRequest, evaluation_id: int) -> HttpResponse:
             evaluation_id=evaluation_id,
             reject_all=d["reject_all"],
             ground=d["ground"],
-            ip=_ip(request),
+            ip=client_ip(request),
         ),
         _("已形成评标结果。"),
         ConcludeForm(request.POST),
@@ -502,7 +468,7 @@ def dissent(request: HttpRequest, evaluation_id: int) -> HttpResponse:
         request,
         evaluation_id,
         lambda u, d: report.dissent(
-            user=u, evaluation_id=evaluation_id, text=d["text"], ip=_ip(request)
+            user=u, evaluation_id=evaluation_id, text=d["text"], ip=client_ip(request)
         ),
         _("已记录您的不同意见。"),
         DissentForm(request.POST),
@@ -516,7 +482,9 @@ def issue_report(request: HttpRequest, evaluation_id: int) -> HttpResponse:
     return _act(
         request,
         evaluation_id,
-        lambda u, d: report.issue_report(user=u, evaluation_id=evaluation_id, ip=_ip(request)),
+        lambda u, d: report.issue_report(
+            user=u, evaluation_id=evaluation_id, ip=client_ip(request)
+        ),
         _("评标报告已生成，请各成员签署。"),
         anchor="report",
     )
@@ -529,7 +497,7 @@ def sign_report(request: HttpRequest, evaluation_id: int) -> HttpResponse:
         request,
         evaluation_id,
         lambda u, d: report.sign_report(
-            user=u, evaluation_id=evaluation_id, signature=d["signature"], ip=_ip(request)
+            user=u, evaluation_id=evaluation_id, signature=d["signature"], ip=client_ip(request)
         ),
         _("您已签署评标报告。"),
         SignatureForm(request.POST),

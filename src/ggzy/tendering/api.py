@@ -10,7 +10,7 @@ from django.http import FileResponse, HttpRequest
 from ninja import File, Form, Router, Schema, Status, UploadedFile
 from pydantic import Field
 
-from ggzy.accounts.models import User
+from ggzy.core.http import acting_user, client_ip
 from ggzy.kernel.errors import InvalidInput
 from ggzy.workcalendar.schemas import CalendarNoteOut
 
@@ -21,14 +21,6 @@ from .procedures import PROCEDURES
 from .services.bids import receipt
 
 router = Router(tags=["tendering 招标投标与政府采购"])
-
-
-def _user(request: HttpRequest) -> User:
-    return request.auth  # type: ignore[attr-defined]
-
-
-def _ip(request: HttpRequest) -> str | None:
-    return request.META.get("REMOTE_ADDR")
 
 
 # --- schemas -----------------------------------------------------------------------------
@@ -203,7 +195,9 @@ def procedures(request: HttpRequest) -> list[dict[str, Any]]:
 
 @router.post("/projects", response={201: RegisteredOut})
 def register_project(request: HttpRequest, payload: ProjectIn) -> Status:
-    result = services.register_project(user=_user(request), data=payload.dict(), ip=_ip(request))
+    result = services.register_project(
+        user=acting_user(request), data=payload.dict(), ip=client_ip(request)
+    )
     return Status(
         201,
         {
@@ -217,18 +211,18 @@ def register_project(request: HttpRequest, payload: ProjectIn) -> Status:
 
 @router.get("/projects", response=list[ProjectOut])
 def list_projects(request: HttpRequest) -> list[Project]:
-    return list(selectors.projects_visible_to(_user(request))[:200])
+    return list(selectors.projects_visible_to(acting_user(request))[:200])
 
 
 @router.get("/projects/{project_id}", response=ProjectOut)
 def get_project(request: HttpRequest, project_id: int) -> Project:
-    return selectors.get_project(_user(request), project_id)
+    return selectors.get_project(acting_user(request), project_id)
 
 
 @router.post("/projects/{project_id}/lots", response={201: LotOut})
 def add_lot(request: HttpRequest, project_id: int, payload: LotIn) -> Status:
     return Status(
-        201, services.add_lot(user=_user(request), project_id=project_id, data=payload.dict())
+        201, services.add_lot(user=acting_user(request), project_id=project_id, data=payload.dict())
     )
 
 
@@ -242,7 +236,7 @@ def upload_document(
     affects_bids: Form[bool] = True,
 ) -> Status:
     document = services.upload_document(
-        user=_user(request),
+        user=acting_user(request),
         project_id=project_id,
         title=title,
         file=file,
@@ -255,14 +249,14 @@ def upload_document(
 
 @router.get("/projects/{project_id}/documents", response=list[DocumentOut])
 def list_documents(request: HttpRequest, project_id: int) -> list[Document]:
-    return list(selectors.issued_documents(selectors.get_project(_user(request), project_id)))
+    return list(selectors.issued_documents(selectors.get_project(acting_user(request), project_id)))
 
 
 @router.get("/documents/{document_id}/download")
 def download_document(request: HttpRequest, document_id: int) -> FileResponse:
     """Bidders obtain the documents here; each download is recorded (获取招标文件)."""
     document = services.record_download(
-        user=_user(request), document_id=document_id, ip=_ip(request)
+        user=acting_user(request), document_id=document_id, ip=client_ip(request)
     )
     return FileResponse(document.file.open("rb"), as_attachment=True, filename=document.filename)
 
@@ -272,7 +266,10 @@ def publish_notice(request: HttpRequest, project_id: int, payload: NoticeIn) -> 
     return Status(
         201,
         services.publish_tender_notice(
-            user=_user(request), project_id=project_id, ip=_ip(request), **payload.dict()
+            user=acting_user(request),
+            project_id=project_id,
+            ip=client_ip(request),
+            **payload.dict(),
         ),
     )
 
@@ -282,7 +279,10 @@ def amend(request: HttpRequest, project_id: int, payload: AmendIn) -> Status:
     return Status(
         201,
         services.amend(
-            user=_user(request), project_id=project_id, ip=_ip(request), **payload.dict()
+            user=acting_user(request),
+            project_id=project_id,
+            ip=client_ip(request),
+            **payload.dict(),
         ),
     )
 
@@ -292,7 +292,10 @@ def terminate(request: HttpRequest, project_id: int, payload: TextIn) -> Status:
     return Status(
         201,
         services.terminate_project(
-            user=_user(request), project_id=project_id, reason=payload.text, ip=_ip(request)
+            user=acting_user(request),
+            project_id=project_id,
+            reason=payload.text,
+            ip=client_ip(request),
         ),
     )
 
@@ -300,7 +303,8 @@ def terminate(request: HttpRequest, project_id: int, payload: TextIn) -> Status:
 @router.post("/projects/{project_id}/retender", response={201: ProjectOut})
 def retender(request: HttpRequest, project_id: int) -> Status:
     return Status(
-        201, services.retender(user=_user(request), project_id=project_id, ip=_ip(request))
+        201,
+        services.retender(user=acting_user(request), project_id=project_id, ip=client_ip(request)),
     )
 
 
@@ -309,7 +313,10 @@ def raise_objection(request: HttpRequest, project_id: int, payload: TextIn) -> S
     return Status(
         201,
         services.raise_objection(
-            user=_user(request), project_id=project_id, text=payload.text, ip=_ip(request)
+            user=acting_user(request),
+            project_id=project_id,
+            text=payload.text,
+            ip=client_ip(request),
         ),
     )
 
@@ -317,7 +324,10 @@ def raise_objection(request: HttpRequest, project_id: int, payload: TextIn) -> S
 @router.post("/objections/{objection_id}/answer", response=ObjectionOut)
 def answer_objection(request: HttpRequest, objection_id: int, payload: AnswerIn) -> Objection:
     return services.answer_objection(
-        user=_user(request), objection_id=objection_id, answer=payload.answer, ip=_ip(request)
+        user=acting_user(request),
+        objection_id=objection_id,
+        answer=payload.answer,
+        ip=client_ip(request),
     )
 
 
@@ -331,7 +341,7 @@ def list_notices(request: HttpRequest) -> list[Notice]:
 
 @router.get("/lots/{lot_id}/sealing")
 def sealing(request: HttpRequest, lot_id: int) -> dict[str, Any]:
-    return selectors.sealing_info(selectors.get_lot(_user(request), lot_id))
+    return selectors.sealing_info(selectors.get_lot(acting_user(request), lot_id))
 
 
 @router.post("/lots/{lot_id}/uploads", response={201: UploadOut})
@@ -339,7 +349,7 @@ def start_upload(request: HttpRequest, lot_id: int, payload: UploadIn) -> Status
     return Status(
         201,
         services.start_upload(
-            user=_user(request), lot_id=lot_id, ip=_ip(request), **payload.dict()
+            user=acting_user(request), lot_id=lot_id, ip=client_ip(request), **payload.dict()
         ),
     )
 
@@ -355,40 +365,40 @@ def put_chunk(request: HttpRequest, token: str, offset: int) -> Any:
         ) from None
     stream: Any = request  # HttpRequest reads like a file
     return services.receive_chunk(
-        user=_user(request), token=token, offset=offset, stream=stream, length=length
+        user=acting_user(request), token=token, offset=offset, stream=stream, length=length
     )
 
 
 @router.get("/uploads/{token}", response=UploadOut)
 def get_upload(request: HttpRequest, token: str) -> Any:
-    return services.bids.get_upload(_user(request), token)
+    return services.bids.get_upload(acting_user(request), token)
 
 
 @router.post("/uploads/{token}/complete", response={201: dict[str, Any]})
 def complete_upload(request: HttpRequest, token: str) -> Status:
-    bid = services.complete_upload(user=_user(request), token=token, ip=_ip(request))
+    bid = services.complete_upload(user=acting_user(request), token=token, ip=client_ip(request))
     return Status(201, receipt(bid))
 
 
 @router.get("/bids", response=list[BidOut])
 def my_bids(request: HttpRequest) -> list[Bid]:
-    return list(selectors.bids_of(_user(request)))
+    return list(selectors.bids_of(acting_user(request)))
 
 
 @router.get("/bids/{bid_id}/receipt")
 def bid_receipt(request: HttpRequest, bid_id: int) -> dict[str, Any]:
-    return receipt(services.bids.own_bid(_user(request), bid_id))
+    return receipt(services.bids.own_bid(acting_user(request), bid_id))
 
 
 @router.get("/bids/{bid_id}/envelope")
 def envelope(request: HttpRequest, bid_id: int) -> dict[str, str]:
     """The signed header (wrapped keys): for the bidder, or a keyholder, to unwrap locally."""
-    return selectors.envelope_of(_user(request), bid_id)
+    return selectors.envelope_of(acting_user(request), bid_id)
 
 
 @router.post("/bids/{bid_id}/withdraw", response=BidOut)
 def withdraw(request: HttpRequest, bid_id: int) -> Bid:
-    return services.withdraw(user=_user(request), bid_id=bid_id, ip=_ip(request))
+    return services.withdraw(user=acting_user(request), bid_id=bid_id, ip=client_ip(request))
 
 
 # --- the opening -------------------------------------------------------------------------
@@ -396,7 +406,7 @@ def withdraw(request: HttpRequest, bid_id: int) -> Bid:
 
 @router.get("/lots/{lot_id}/hall")
 def hall(request: HttpRequest, lot_id: int) -> dict[str, Any]:
-    user = _user(request)
+    user = acting_user(request)
     lot = selectors.get_lot(user, lot_id)
     selectors.require_watch(user, lot)
     return selectors.hall_state(user, lot)
@@ -404,21 +414,21 @@ def hall(request: HttpRequest, lot_id: int) -> dict[str, Any]:
 
 @router.post("/lots/{lot_id}/sign-in")
 def sign_in(request: HttpRequest, lot_id: int) -> dict[str, Any]:
-    signed = services.sign_in(user=_user(request), lot_id=lot_id, ip=_ip(request))
+    signed = services.sign_in(user=acting_user(request), lot_id=lot_id, ip=client_ip(request))
     return {"at": signed.at}
 
 
 @router.post("/bids/{bid_id}/key", response=BidOut)
 def release_key(request: HttpRequest, bid_id: int, payload: KeyIn) -> Bid:
     return services.release_key(
-        user=_user(request), bid_id=bid_id, data_key=payload.data_key, ip=_ip(request)
+        user=acting_user(request), bid_id=bid_id, data_key=payload.data_key, ip=client_ip(request)
     )
 
 
 @router.post("/bids/{bid_id}/escrow-shares")
 def escrow_share(request: HttpRequest, bid_id: int, payload: ShareIn) -> dict[str, str]:
     bid = services.submit_escrow_share(
-        user=_user(request), bid_id=bid_id, share=payload.share, ip=_ip(request)
+        user=acting_user(request), bid_id=bid_id, share=payload.share, ip=client_ip(request)
     )
     return {"status": bid.status}
 
@@ -428,7 +438,7 @@ def raise_opening_objection(request: HttpRequest, lot_id: int, payload: TextIn) 
     return Status(
         201,
         services.raise_opening_objection(
-            user=_user(request), lot_id=lot_id, text=payload.text, ip=_ip(request)
+            user=acting_user(request), lot_id=lot_id, text=payload.text, ip=client_ip(request)
         ),
     )
 
@@ -438,11 +448,16 @@ def answer_opening_objection(
     request: HttpRequest, objection_id: int, payload: AnswerIn
 ) -> OpeningObjection:
     return services.answer_opening_objection(
-        user=_user(request), objection_id=objection_id, answer=payload.answer, ip=_ip(request)
+        user=acting_user(request),
+        objection_id=objection_id,
+        answer=payload.answer,
+        ip=client_ip(request),
     )
 
 
 @router.post("/lots/{lot_id}/close")
 def close_opening(request: HttpRequest, lot_id: int) -> dict[str, Any]:
-    opening = services.close_opening(user=_user(request), lot_id=lot_id, ip=_ip(request))
+    opening = services.close_opening(
+        user=acting_user(request), lot_id=lot_id, ip=client_ip(request)
+    )
     return {"record": opening.record, "signature": opening.record_signature}

@@ -6,14 +6,12 @@ from decimal import Decimal
 from typing import Any
 
 from django import forms
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from ggzy.accounts.models import Organisation, Region
 from ggzy.catalogue.models import Sector as CatalogueSector
 from ggzy.catalogue.selectors import items
 from ggzy.kernel import clock
-from ggzy.kernel.errors import DomainError
 
 from .models import Document, Funding
 from .procedures import PROCEDURES
@@ -28,14 +26,6 @@ FIELD_MAP = {
     "lots.deposit_amount": "lot_deposit",
     "lots": "lot_name",
 }
-
-
-def show_error(form: forms.Form, exc: DomainError) -> None:
-    """Put a service's error on its field (or on the form) in the page's language."""
-    field = FIELD_MAP.get(exc.field or "", exc.field)
-    english = (get_language() or "").startswith("en")
-    message = f"{exc.message_en} / {exc.message_zh}" if english else f"{exc} "
-    form.add_error(field if field in form.fields else None, message.strip())
 
 
 def aware(value: Any) -> Any:

@@ -22,6 +22,7 @@ from channels.db import database_sync_to_async
 
 from ggzy.accounts.models import ApiToken, User
 from ggzy.accounts.services import authenticate_token
+from ggzy.core.http import error_body
 from ggzy.kernel.errors import DomainError, InvalidInput
 
 from .services.bids import ChunkPlan, commit_chunk, plan_chunk, write_piece
@@ -142,16 +143,10 @@ async def upload_chunk(scope: Scope, receive: Receive, send: Send) -> None:
         plan = await _plan(_bearer(scope) or "", match["token"], _offset(scope), _length(scope))
         if plan is None:
             await _drain(receive)
-            await _respond(
-                send,
-                401,
-                {
-                    "code": "unauthenticated",
-                    "message_zh": "令牌无效或没有写权限",
-                    "message_en": "invalid token or no write scope",
-                    "field": None,
-                },
+            body = error_body(
+                "unauthenticated", "令牌无效或没有写权限", "invalid token or no write scope"
             )
+            await _respond(send, 401, body)
             return
         received = await _commit(plan, await _stream(plan, receive))
     except DomainError as exc:

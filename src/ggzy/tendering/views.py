@@ -22,41 +22,25 @@ from django.views.decorators.http import require_POST
 
 from ggzy.accounts.models import User
 from ggzy.accounts.selectors import is_centre_staff
+from ggzy.core.http import acting_user, client_ip, flash_error, form_error
 from ggzy.entities.selectors import entity_of
-from ggzy.kernel.errors import DomainError
+from ggzy.kernel.errors import DomainError, NotFound
 
 from . import selectors, services
 from .forms import (
+    FIELD_MAP,
     AmendForm,
     AnswerForm,
     DocumentForm,
     NoticeForm,
     ProjectForm,
     TextForm,
-    show_error,
 )
 from .models import Lot, Notice, Objection, Project
 from .periods import calendar_note
 from .procedures import get as get_procedure
 from .services._common import can_host, is_manager
 from .services.bids import CHUNK_MAX, receipt
-
-
-def _user(request: HttpRequest) -> User:
-    return request.user  # type: ignore[return-value]
-
-
-def _ip(request: HttpRequest) -> str | None:
-    return request.META.get("REMOTE_ADDR")
-
-
-def _refused(request: HttpRequest, exc: DomainError) -> HttpResponse:
-    status = exc.status if exc.status in (403, 404) else 400
-    return render(request, "tendering/refused.html", {"error": exc}, status=status)
-
-
-def _say(request: HttpRequest, exc: DomainError) -> None:
-    messages.error(request, f"{exc.message_zh} / {exc.message_en}")
 
 
 def _when(value: str | None) -> datetime | None:
@@ -67,7 +51,7 @@ def _when(value: str | None) -> datetime | None:
 
 
 def project_list(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = acting_user(request)
     projects = selectors.projects_visible_to(user).order_by("-created_at")[:200]
     entity = entity_of(user) if user.is_authenticated else None
     can_register = entity is not None and (entity.is_initiator or entity.is_agent)
@@ -80,13 +64,15 @@ def project_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def project_new(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = acting_user(request)
     form = ProjectForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            result = services.register_project(user=user, data=form.service_data(), ip=_ip(request))
+            result = services.register_project(
+                user=user, data=form.service_data(), ip=client_ip(request)
+            )
         except DomainError as exc:
-            show_error(form, exc)
+            form_error(form, exc, FIELD_MAP)
         else:
             done = _("项目已登记")
             messages.success(request, f"{done}：{result.message_zh} / {result.message_en}")
@@ -130,11 +116,8 @@ def _project_context(user: User, project: Project, **bound: forms.Form) -> dict[
 
 
 def project_detail(request: HttpRequest, project_id: int) -> HttpResponse:
-    user = _user(request)
-    try:
-        project = selectors.get_project(user, project_id)
-    except DomainError as exc:
-        return _refused(request, exc)
+    user = acting_user(request)
+    project = selectors.get_project(user, project_id)
     return render(request, "tendering/project_detail.html", _project_context(user, project))
 
 
@@ -147,16 +130,13 @@ def _project_action(
     done: str,
 ) -> HttpResponse:
     """Validate ``form``, call the service; on a refusal re-render the page with the input."""
-    user = _user(request)
-    try:
-        project = selectors.get_project(user, project_id)
-    except DomainError as exc:
-        return _refused(request, exc)
+    user = acting_user(request)
+    project = selectors.get_project(user, project_id)
     if form.is_valid():
         try:
             action(user, form)
         except DomainError as exc:
-            show_error(form, exc)
+            form_error(form, exc, FIELD_MAP)
         else:
             messages.success(request, done)
             return redirect("tendering:project", project_id=project_id)
@@ -192,7 +172,7 @@ def notice_publish(request: HttpRequest, project_id: int) -> HttpResponse:
         return services.publish_tender_notice(
             user=user,
             project_id=project_id,
-            ip=_ip(request),
+            ip=client_ip(request),
             **form.service_data(),  # type: ignore[attr-defined]
         )
 
@@ -207,7 +187,7 @@ def amendment(request: HttpRequest, project_id: int) -> HttpResponse:
         return services.amend(
             user=user,
             project_id=project_id,
-            ip=_ip(request),
+            ip=client_ip(request),
             **form.service_data(),  # type: ignore[attr-defined]
         )
 
@@ -220,7 +200,10 @@ def amendment(request: HttpRequest, project_id: int) -> HttpResponse:
 def terminate(request: HttpRequest, project_id: int) -> HttpResponse:
     def act(user: User, form: forms.Form) -> Any:
         return services.terminate_project(
-            user=user, project_id=project_id, reason=form.cleaned_data["text"], ip=_ip(request)
+            user=user,
+            project_id=project_id,
+            reason=form.cleaned_data["text"],
+            ip=client_ip(request),
         )
 
     form = TextForm(request.POST, prefix="terminate")
@@ -231,9 +214,11 @@ def terminate(request: HttpRequest, project_id: int) -> HttpResponse:
 @require_POST
 def retender(request: HttpRequest, project_id: int) -> HttpResponse:
     try:
-        project = services.retender(user=_user(request), project_id=project_id, ip=_ip(request))
+        project = services.retender(
+            user=acting_user(request), project_id=project_id, ip=client_ip(request)
+        )
     except DomainError as exc:
-        _say(request, exc)
+        flash_error(request, exc)
         return redirect("tendering:project", project_id=project_id)
     messages.success(request, _("已登记重新招标项目。"))
     return redirect("tendering:project", project_id=project.pk)
@@ -244,7 +229,7 @@ def retender(request: HttpRequest, project_id: int) -> HttpResponse:
 def objection_raise(request: HttpRequest, project_id: int) -> HttpResponse:
     def act(user: User, form: forms.Form) -> Any:
         return services.raise_objection(
-            user=user, project_id=project_id, text=form.cleaned_data["text"], ip=_ip(request)
+            user=user, project_id=project_id, text=form.cleaned_data["text"], ip=client_ip(request)
         )
 
     form = TextForm(request.POST, prefix="objection")
@@ -263,7 +248,7 @@ def objection_answer(request: HttpRequest, objection_id: int) -> HttpResponse:
             user=user,
             objection_id=objection_id,
             answer=form.cleaned_data["answer"],
-            ip=_ip(request),
+            ip=client_ip(request),
         )
 
     form = AnswerForm(request.POST)
@@ -274,12 +259,9 @@ def objection_answer(request: HttpRequest, objection_id: int) -> HttpResponse:
 
 @login_required
 def document_download(request: HttpRequest, document_id: int) -> HttpResponseBase:
-    try:
-        document = services.record_download(
-            user=_user(request), document_id=document_id, ip=_ip(request)
-        )
-    except DomainError as exc:
-        return _refused(request, exc)
+    document = services.record_download(
+        user=acting_user(request), document_id=document_id, ip=client_ip(request)
+    )
     return FileResponse(document.file.open("rb"), as_attachment=True, filename=document.filename)
 
 
@@ -288,11 +270,8 @@ def document_download(request: HttpRequest, document_id: int) -> HttpResponseBas
 
 @login_required
 def bid_page(request: HttpRequest, lot_id: int) -> HttpResponse:
-    user = _user(request)
-    try:
-        lot = selectors.get_lot(user, lot_id)
-    except DomainError as exc:
-        return _refused(request, exc)
+    user = acting_user(request)
+    lot = selectors.get_lot(user, lot_id)
     entity = entity_of(user)
     return render(
         request,
@@ -313,9 +292,9 @@ def bid_page(request: HttpRequest, lot_id: int) -> HttpResponse:
 @require_POST
 def bid_withdraw(request: HttpRequest, bid_id: int) -> HttpResponse:
     try:
-        bid = services.withdraw(user=_user(request), bid_id=bid_id, ip=_ip(request))
+        bid = services.withdraw(user=acting_user(request), bid_id=bid_id, ip=client_ip(request))
     except DomainError as exc:
-        _say(request, exc)
+        flash_error(request, exc)
         lot_id = request.POST.get("lot", "")
         if lot_id.isdigit():
             return redirect("tendering:bid", lot_id=int(lot_id))
@@ -326,10 +305,7 @@ def bid_withdraw(request: HttpRequest, bid_id: int) -> HttpResponse:
 
 @login_required
 def bid_receipt(request: HttpRequest, bid_id: int) -> HttpResponse:
-    try:
-        bid = services.bids.own_bid(_user(request), bid_id)
-    except DomainError as exc:
-        return _refused(request, exc)
+    bid = services.bids.own_bid(acting_user(request), bid_id)
     response = JsonResponse(receipt(bid), json_dumps_params={"ensure_ascii": False, "indent": 2})
     response["Content-Disposition"] = f'attachment; filename="receipt-{bid.pk}.json"'
     return response
@@ -339,7 +315,7 @@ def bid_receipt(request: HttpRequest, bid_id: int) -> HttpResponse:
 
 
 def _hall_context(request: HttpRequest, lot_id: int) -> dict[str, Any]:
-    user = _user(request)
+    user = acting_user(request)
     lot = selectors.get_lot(user, lot_id)
     selectors.require_watch(user, lot)
     state = selectors.hall_state(user, lot)
@@ -367,19 +343,13 @@ def _hall_context(request: HttpRequest, lot_id: int) -> dict[str, Any]:
 
 @login_required
 def hall(request: HttpRequest, lot_id: int) -> HttpResponse:
-    try:
-        context = _hall_context(request, lot_id)
-    except DomainError as exc:
-        return _refused(request, exc)
+    context = _hall_context(request, lot_id)
     return render(request, "tendering/hall.html", context)
 
 
 @login_required
 def hall_fragment(request: HttpRequest, lot_id: int) -> HttpResponse:
-    try:
-        context = _hall_context(request, lot_id)
-    except DomainError as exc:
-        return _refused(request, exc)
+    context = _hall_context(request, lot_id)
     return render(request, "tendering/_hall_state.html", context)
 
 
@@ -387,9 +357,9 @@ def _hall_action(
     request: HttpRequest, lot_id: int, action: Callable[[User], Any], done: str
 ) -> HttpResponse:
     try:
-        action(_user(request))
+        action(acting_user(request))
     except DomainError as exc:
-        _say(request, exc)
+        flash_error(request, exc)
     else:
         messages.success(request, done)
     return redirect("tendering:hall", lot_id=lot_id)
@@ -401,7 +371,7 @@ def hall_sign_in(request: HttpRequest, lot_id: int) -> HttpResponse:
     return _hall_action(
         request,
         lot_id,
-        lambda u: services.sign_in(user=u, lot_id=lot_id, ip=_ip(request)),
+        lambda u: services.sign_in(user=u, lot_id=lot_id, ip=client_ip(request)),
         _("已签到。"),
     )
 
@@ -417,7 +387,7 @@ def hall_objection(request: HttpRequest, lot_id: int) -> HttpResponse:
         request,
         lot_id,
         lambda u: services.raise_opening_objection(
-            user=u, lot_id=lot_id, text=form.cleaned_data["text"], ip=_ip(request)
+            user=u, lot_id=lot_id, text=form.cleaned_data["text"], ip=client_ip(request)
         ),
         _("异议已提出。"),
     )
@@ -434,7 +404,10 @@ def hall_answer(request: HttpRequest, lot_id: int, objection_id: int) -> HttpRes
         request,
         lot_id,
         lambda u: services.answer_opening_objection(
-            user=u, objection_id=objection_id, answer=form.cleaned_data["answer"], ip=_ip(request)
+            user=u,
+            objection_id=objection_id,
+            answer=form.cleaned_data["answer"],
+            ip=client_ip(request),
         ),
         _("异议已答复。"),
     )
@@ -446,7 +419,7 @@ def hall_close(request: HttpRequest, lot_id: int) -> HttpResponse:
     return _hall_action(
         request,
         lot_id,
-        lambda u: services.close_opening(user=u, lot_id=lot_id, ip=_ip(request)),
+        lambda u: services.close_opening(user=u, lot_id=lot_id, ip=client_ip(request)),
         _("开标已结束，开标记录已签名公布。"),
     )
 
@@ -469,6 +442,6 @@ def notice_list(request: HttpRequest) -> HttpResponse:
 def notice_detail(request: HttpRequest, notice_id: int) -> HttpResponse:
     notice = selectors.public_notices().filter(pk=notice_id).first()
     if notice is None:
-        return render(request, "tendering/refused.html", {"error": None}, status=404)
+        raise NotFound("未找到该公告", "no such notice")
     lots: list[Lot] = list(notice.project.lots.order_by("number"))
     return render(request, "tendering/notice_detail.html", {"notice": notice, "lots": lots})

@@ -19,6 +19,7 @@ from django.template.response import TemplateResponse
 from django.urls import URLPattern, path, reverse
 from django.utils.translation import gettext_lazy as _
 
+from ggzy.core.http import bilingual
 from ggzy.kernel.errors import DomainError
 
 from .imports import import_schedule, parse_schedule
@@ -104,7 +105,7 @@ class CalendarYearAdmin(ReadOnly, admin.ModelAdmin):
                     actor=request.user.actor,
                 )
             except DomainError as exc:
-                form.add_error("file", f"{exc.message_zh} / {exc.message_en}")
+                form.add_error("file", bilingual(exc))
             else:
                 messages.success(
                     request,

@@ -9,7 +9,7 @@ from django.http import HttpRequest
 from ninja import Router, Schema, Status
 from pydantic import Field
 
-from ggzy.accounts.models import User
+from ggzy.core.http import acting_user
 from ggzy.kernel.errors import Forbidden
 
 from ..models import DrawAttempt, DrawRequest, Invitation
@@ -52,10 +52,6 @@ class ReplyIn(Schema):
 class SupplementaryIn(Schema):
     bucket: str = Field(max_length=64)
     count: int = Field(default=1, ge=1, le=10)
-
-
-def _user(request: HttpRequest) -> User:
-    return request.auth  # type: ignore[attr-defined]
 
 
 def invitation_out(invitation: Invitation, *, names: bool) -> dict[str, Any]:
@@ -131,7 +127,7 @@ def list_parties(request: HttpRequest) -> list[dict[str, Any]]:
 
 @router.post("", response={201: dict})
 def create_request(request: HttpRequest, payload: DrawRequestIn) -> Status:
-    created = services.create_request(user=_user(request), **payload.dict())
+    created = services.create_request(user=acting_user(request), **payload.dict())
     return Status(201, request_out(created))
 
 
@@ -145,7 +141,7 @@ def list_requests(request: HttpRequest) -> list[dict[str, Any]]:
             "status": r.status,
             "opening_at": r.opening_at,
         }
-        for r in selectors.requests_visible_to(_user(request)).order_by("-created_at")[:200]
+        for r in selectors.requests_visible_to(acting_user(request)).order_by("-created_at")[:200]
     ]
 
 
@@ -153,14 +149,14 @@ def list_requests(request: HttpRequest) -> list[dict[str, Any]]:
 def my_invitations(request: HttpRequest) -> list[dict[str, Any]]:
     return [
         {**invitation_out(i, names=False), "lot_name": i.request.lot_name}
-        for i in selectors.invitations_of(_user(request)).select_related("attempt")
+        for i in selectors.invitations_of(acting_user(request)).select_related("attempt")
     ]
 
 
 @router.post("/invitations/{invitation_id}/reply")
 def reply(request: HttpRequest, invitation_id: int, payload: ReplyIn) -> dict[str, Any]:
     invitation = services.respond(
-        user=_user(request),
+        user=acting_user(request),
         invitation_id=invitation_id,
         accept=payload.accept,
         reason=payload.reason,
@@ -170,12 +166,12 @@ def reply(request: HttpRequest, invitation_id: int, payload: ReplyIn) -> dict[st
 
 @router.get("/{request_id}")
 def get_request(request: HttpRequest, request_id: int) -> dict[str, Any]:
-    return request_out(selectors.get_request(_user(request), request_id))
+    return request_out(selectors.get_request(acting_user(request), request_id))
 
 
 @router.post("/{request_id}/draw")
 def run_draw(request: HttpRequest, request_id: int) -> dict[str, Any]:
-    user = _user(request)
+    user = acting_user(request)
     selectors.get_request(user, request_id)
     services.draw(user=user, request_id=request_id)
     return request_out(selectors.get_request(user, request_id))
@@ -185,7 +181,7 @@ def run_draw(request: HttpRequest, request_id: int) -> dict[str, Any]:
 def supplementary(
     request: HttpRequest, request_id: int, payload: SupplementaryIn
 ) -> dict[str, Any]:
-    user = _user(request)
+    user = acting_user(request)
     selectors.get_request(user, request_id)
     if user.role not in ("centre", "admin"):
         raise Forbidden("只有交易中心工作人员可以补抽", "only centre staff run supplementary draws")
@@ -197,7 +193,7 @@ def supplementary(
 
 @router.post("/{request_id}/publish")
 def publish(request: HttpRequest, request_id: int) -> dict[str, Any]:
-    user = _user(request)
+    user = acting_user(request)
     selectors.get_request(user, request_id)
     return request_out(services.publish_reveals(user=user, request_id=request_id))
 
@@ -205,7 +201,7 @@ def publish(request: HttpRequest, request_id: int) -> dict[str, Any]:
 @router.get("/{request_id}/verify")
 def verify(request: HttpRequest, request_id: int) -> dict[str, Any]:
     """Re-run every attempt of the request from its record (supervisors' check)."""
-    draw_request = selectors.get_request(_user(request), request_id)
+    draw_request = selectors.get_request(acting_user(request), request_id)
     verdicts = [verify_attempt(a) for a in draw_request.attempts.all()]
     return {
         "ok": all(v.ok for v in verdicts),

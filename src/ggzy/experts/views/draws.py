@@ -11,15 +11,16 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
 from django.views.decorators.http import require_POST
 
+from ggzy.accounts.access import CENTRE_ONLY, OVERSIGHT_ONLY
 from ggzy.accounts.models import Organisation, User
 from ggzy.accounts.selectors import is_centre_staff
+from ggzy.core.http import acting_user, flash_error, form_error
 from ggzy.kernel import clock
-from ggzy.kernel.errors import DomainError
+from ggzy.kernel.errors import DomainError, Forbidden
 
 from ..models import DrawMode, Specialty
 from ..selectors import draws as selectors
@@ -124,29 +125,14 @@ class DrawRequestForm(forms.Form):
         }
 
 
-def _user(request: HttpRequest) -> User:
-    return request.user  # type: ignore[return-value]
-
-
-def _forbidden(request: HttpRequest) -> HttpResponse:
-    return render(request, "experts/forbidden.html", status=403)
-
-
-def _error(form: forms.Form, exc: DomainError) -> None:
-    field = exc.field if exc.field in form.fields else None
-    if exc.field == "supervisor_id":
-        field = "supervisor"
-    elif exc.field == "main_venue_id":
-        field = "main_venue"
-    english = (get_language() or "").startswith("en")
-    form.add_error(field, exc.message_en if english else exc.message_zh)
+DRAW_FIELDS = {"supervisor_id": "supervisor", "main_venue_id": "main_venue"}
 
 
 @login_required
 def draw_list(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = acting_user(request)
     if user.role not in selectors.WATCHERS:
-        return _forbidden(request)
+        raise Forbidden(*OVERSIGHT_ONLY, code="oversight_only")
     requests = selectors.requests_visible_to(user).order_by("-created_at")[:100]
     return render(
         request, "experts/draw_list.html", {"requests": requests, "can_draw": is_centre_staff(user)}
@@ -155,15 +141,15 @@ def draw_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def draw_new(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = acting_user(request)
     if not is_centre_staff(user):
-        return _forbidden(request)
+        raise Forbidden(*CENTRE_ONLY, code="centre_staff_only")
     form = DrawRequestForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
             created = services.create_request(user=user, **form.service_arguments())
         except DomainError as exc:
-            _error(form, exc)
+            form_error(form, exc, DRAW_FIELDS)
         else:
             messages.success(request, _("抽取申请已登记。"))
             return redirect("experts:draw", request_id=created.pk)
@@ -194,13 +180,10 @@ def _detail_context(user: User, request_id: int) -> dict[str, Any]:
 
 @login_required
 def draw_detail(request: HttpRequest, request_id: int) -> HttpResponse:
-    user = _user(request)
+    user = acting_user(request)
     if user.role not in selectors.WATCHERS:
-        return _forbidden(request)
-    try:
-        context = _detail_context(user, request_id)
-    except DomainError:
-        return _forbidden(request)
+        raise Forbidden(*OVERSIGHT_ONLY, code="oversight_only")
+    context = _detail_context(user, request_id)
     if request.GET.get("verify"):
         context["verdicts"] = [verify_attempt(a) for a in context["attempts"]]
     template = "experts/draw_status.html" if request.htmx else "experts/draw_detail.html"  # type: ignore[attr-defined]
@@ -208,12 +191,12 @@ def draw_detail(request: HttpRequest, request_id: int) -> HttpResponse:
 
 
 def _act(request: HttpRequest, request_id: int, action: Any, done: str) -> HttpResponse:
-    user = _user(request)
+    user = acting_user(request)
     try:
         selectors.get_request(user, request_id)
         action(user)
     except DomainError as exc:
-        messages.error(request, f"{exc.message_zh} / {exc.message_en}")
+        flash_error(request, exc)
     else:
         messages.success(request, done)
     return redirect("experts:draw", request_id=request_id)
@@ -234,8 +217,8 @@ def draw_run(request: HttpRequest, request_id: int) -> HttpResponse:
 @require_POST
 def draw_supplementary(request: HttpRequest, request_id: int) -> HttpResponse:
     bucket = request.POST.get("bucket", "")
-    if not is_centre_staff(_user(request)):
-        return _forbidden(request)
+    if not is_centre_staff(acting_user(request)):
+        raise Forbidden(*CENTRE_ONLY, code="centre_staff_only")
     return _act(
         request,
         request_id,
@@ -257,11 +240,8 @@ def draw_publish(request: HttpRequest, request_id: int) -> HttpResponse:
 
 @login_required
 def invitation(request: HttpRequest, invitation_id: int) -> HttpResponse:
-    user = _user(request)
-    try:
-        item = selectors.invitation_of(user, invitation_id)
-    except DomainError:
-        return _forbidden(request)
+    user = acting_user(request)
+    item = selectors.invitation_of(user, invitation_id)
     if request.method == "POST":
         accept = request.POST.get("answer") == "accept"
         try:
@@ -272,7 +252,7 @@ def invitation(request: HttpRequest, invitation_id: int) -> HttpResponse:
                 reason=request.POST.get("reason", ""),
             )
         except DomainError as exc:
-            messages.error(request, exc.message_zh)
+            flash_error(request, exc)
         else:
             messages.success(
                 request, _("已确认参加。") if accept else _("已拒绝，系统将补抽其他专家。")

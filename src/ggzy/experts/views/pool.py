@@ -11,19 +11,18 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from ggzy.accounts.models import User
+from ggzy.accounts.access import EXPERTS_ONLY, OVERSIGHT_ONLY, centre_only
 from ggzy.accounts.selectors import is_centre_staff
+from ggzy.core.http import acting_user, client_ip, flash_error, form_error, requires
 from ggzy.kernel import clock
-from ggzy.kernel.errors import DomainError
+from ggzy.kernel.errors import DomainError, Forbidden
 
 from ..forms import (
     ExpertForm,
@@ -43,48 +42,7 @@ from ..services import pool as services
 View = Callable[..., HttpResponse]
 
 
-def client_ip(request: HttpRequest) -> str | None:
-    return request.META.get("REMOTE_ADDR") or None
-
-
-def message_of(exc: DomainError) -> str:
-    return exc.message_en if (get_language() or "").startswith("en") else exc.message_zh
-
-
-def forbidden(request: HttpRequest, message: str, status: int = 403) -> HttpResponse:
-    return render(request, "experts/forbidden.html", {"message": message}, status=status)
-
-
-def put_error(form: forms.Form, exc: DomainError) -> None:
-    """Show a service error on its field when the form has it, else above the form."""
-    field = exc.field if exc.field in form.fields else None
-    form.add_error(field, message_of(exc))
-
-
-def _user(request: HttpRequest) -> User:
-    return request.user  # type: ignore[return-value]
-
-
-def centre_only(view: View) -> View:
-    @wraps(view)
-    @login_required
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if not is_centre_staff(_user(request)):
-            return forbidden(request, _("此页面仅供交易中心工作人员使用。"))
-        return view(request, *args, **kwargs)
-
-    return wrapper
-
-
-def pool_reader(view: View) -> View:
-    @wraps(view)
-    @login_required
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if not selectors.can_read_pool(_user(request)):
-            return forbidden(request, _("此页面仅供交易中心、行政监督和纪检审计人员使用。"))
-        return view(request, *args, **kwargs)
-
-    return wrapper
+pool_reader = requires(selectors.can_read_pool, *OVERSIGHT_ONLY, code="oversight_only")
 
 
 def expert_only(view: Callable[..., HttpResponse]) -> View:
@@ -93,9 +51,9 @@ def expert_only(view: Callable[..., HttpResponse]) -> View:
     @wraps(view)
     @login_required
     def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        expert = selectors.expert_of(_user(request))
+        expert = selectors.expert_of(acting_user(request))
         if expert is None:
-            return forbidden(request, _("此页面仅供评标评审专家本人使用。"))
+            raise Forbidden(*EXPERTS_ONLY, code="experts_only")
         return view(request, expert, *args, **kwargs)
 
     return wrapper
@@ -109,7 +67,7 @@ def _download(content: bytes, filename: str, content_type: str) -> HttpResponse:
 
 def _filtered(request: HttpRequest) -> tuple[FilterForm, Any]:
     form = FilterForm(request.GET or None)
-    experts = selectors.experts_visible_to(_user(request))
+    experts = selectors.experts_visible_to(acting_user(request))
     if form.is_valid():
         experts = selectors.filter_experts(experts, **form.cleaned_data)
     return form, experts
@@ -125,7 +83,7 @@ def pool_list(request: HttpRequest) -> HttpResponse:
         "form": form,
         "experts": experts.order_by("id")[:500],
         "count": experts.count(),
-        "can_manage": is_centre_staff(_user(request)),
+        "can_manage": is_centre_staff(acting_user(request)),
         "query": request.GET.urlencode(),
     }
     return render(request, "experts/pool_list.html", context)
@@ -133,11 +91,8 @@ def pool_list(request: HttpRequest) -> HttpResponse:
 
 @pool_reader
 def expert_detail(request: HttpRequest, expert_id: int) -> HttpResponse:
-    user = _user(request)
-    try:
-        expert = selectors.get_expert(user, expert_id)
-    except DomainError as exc:
-        return forbidden(request, message_of(exc), exc.status)
+    user = acting_user(request)
+    expert = selectors.get_expert(user, expert_id)
     full = is_centre_staff(user)
     context = {
         "expert": expert,
@@ -155,7 +110,7 @@ def expert_detail(request: HttpRequest, expert_id: int) -> HttpResponse:
 
 @pool_reader
 def sanction_list(request: HttpRequest) -> HttpResponse:
-    sanctions = selectors.sanctions_visible_to(_user(request))[:500]
+    sanctions = selectors.sanctions_visible_to(acting_user(request))[:500]
     return render(request, "experts/sanctions.html", {"sanctions": sanctions})
 
 
@@ -172,10 +127,10 @@ def expert_create(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             expert = services.create_expert(
-                user=_user(request), data=form.expert_data(), ip=client_ip(request)
+                user=acting_user(request), data=form.expert_data(), ip=client_ip(request)
             )
         except DomainError as exc:
-            put_error(form, exc)
+            form_error(form, exc)
         else:
             messages.success(request, _("专家已入库。"))
             return redirect("experts:detail", expert_id=expert.pk)
@@ -185,19 +140,19 @@ def expert_create(request: HttpRequest) -> HttpResponse:
 @centre_only
 @require_http_methods(["GET", "POST"])
 def expert_edit(request: HttpRequest, expert_id: int) -> HttpResponse:
-    try:
-        expert = selectors.get_expert(_user(request), expert_id)
-    except DomainError as exc:
-        return forbidden(request, message_of(exc), exc.status)
+    expert = selectors.get_expert(acting_user(request), expert_id)
     form = ExpertForm(request.POST or None, initial=_initial(expert))
     if request.method == "POST" and form.is_valid():
         changed = {k: v for k, v in form.expert_data().items() if k in form.changed_data}
         try:
             services.update_expert(
-                user=_user(request), expert_id=expert.pk, changes=changed, ip=client_ip(request)
+                user=acting_user(request),
+                expert_id=expert.pk,
+                changes=changed,
+                ip=client_ip(request),
             )
         except DomainError as exc:
-            put_error(form, exc)
+            form_error(form, exc)
         else:
             messages.success(request, _("专家信息已保存。"))
             return redirect("experts:detail", expert_id=expert.pk)
@@ -207,18 +162,18 @@ def expert_edit(request: HttpRequest, expert_id: int) -> HttpResponse:
 @centre_only
 @require_http_methods(["GET", "POST"])
 def expert_sanction(request: HttpRequest, expert_id: int) -> HttpResponse:
-    try:
-        expert = selectors.get_expert(_user(request), expert_id)
-    except DomainError as exc:
-        return forbidden(request, message_of(exc), exc.status)
+    expert = selectors.get_expert(acting_user(request), expert_id)
     form = SanctionForm(request.POST or None, initial={"start": clock.today()})
     if request.method == "POST" and form.is_valid():
         try:
             services.sanction_expert(
-                user=_user(request), expert_id=expert.pk, ip=client_ip(request), **form.cleaned_data
+                user=acting_user(request),
+                expert_id=expert.pk,
+                ip=client_ip(request),
+                **form.cleaned_data,
             )
         except DomainError as exc:
-            put_error(form, exc)
+            form_error(form, exc)
         else:
             messages.success(request, _("处理决定已登记。"))
             return redirect("experts:detail", expert_id=expert.pk)
@@ -234,13 +189,13 @@ def expert_restore(request: HttpRequest, expert_id: int) -> HttpResponse:
         return redirect("experts:detail", expert_id=expert_id)
     try:
         services.lift_sanction(
-            user=_user(request),
+            user=acting_user(request),
             expert_id=expert_id,
             reason=form.cleaned_data["reason"],
             ip=client_ip(request),
         )
     except DomainError as exc:
-        messages.error(request, message_of(exc))
+        flash_error(request, exc)
     else:
         messages.success(request, _("已解除处理，专家恢复正常。"))
     return redirect("experts:detail", expert_id=expert_id)
@@ -251,28 +206,25 @@ def expert_restore(request: HttpRequest, expert_id: int) -> HttpResponse:
 def expert_account(request: HttpRequest, expert_id: int) -> HttpResponse:
     try:
         account = services.create_expert_account(
-            user=_user(request), expert_id=expert_id, ip=client_ip(request)
+            user=acting_user(request), expert_id=expert_id, ip=client_ip(request)
         )
     except DomainError as exc:
-        messages.error(request, message_of(exc))
+        flash_error(request, exc)
         return redirect("experts:detail", expert_id=expert_id)
     return render(request, "experts/account_created.html", {"accounts": [account]})
 
 
 @centre_only
 def change_list(request: HttpRequest) -> HttpResponse:
-    changes = selectors.pending_changes(_user(request))
+    changes = selectors.pending_changes(acting_user(request))
     return render(request, "experts/change_list.html", {"changes": changes})
 
 
 @centre_only
 @require_http_methods(["GET", "POST"])
 def change_review(request: HttpRequest, change_id: int) -> HttpResponse:
-    user = _user(request)
-    try:
-        change = selectors.get_change(user, change_id)
-    except DomainError as exc:
-        return forbidden(request, message_of(exc), exc.status)
+    user = acting_user(request)
+    change = selectors.get_change(user, change_id)
     action = request.POST.get("action")
     form = ReasonForm(request.POST if action == "return" else None)
     if request.method == "POST":
@@ -294,9 +246,9 @@ def change_review(request: HttpRequest, change_id: int) -> HttpResponse:
                 return redirect("experts:changes")
         except DomainError as exc:
             if action == "return":
-                put_error(form, exc)
+                form_error(form, exc)
             else:
-                messages.error(request, message_of(exc))
+                flash_error(request, exc)
     current = services.current_data(change.expert)
     rows = [
         (services.FIELD_LABELS.get(k, (k, k))[0], current.get(k), v) for k, v in change.data.items()
@@ -315,17 +267,17 @@ def import_page(request: HttpRequest) -> HttpResponse:
         try:
             if form.cleaned_data["kind"] == "specialties":
                 report = services.import_specialties(
-                    user=_user(request), file=upload, ip=client_ip(request)
+                    user=acting_user(request), file=upload, ip=client_ip(request)
                 )
             else:
                 report = services.import_experts(
-                    user=_user(request),
+                    user=acting_user(request),
                     file=upload,
                     create_accounts=form.cleaned_data["create_accounts"],
                     ip=client_ip(request),
                 )
         except DomainError as exc:
-            put_error(form, exc)
+            form_error(form, exc)
     status = 422 if report is not None and not report.ok else 200
     return render(request, "experts/import.html", {"form": form, "report": report}, status=status)
 
@@ -353,10 +305,10 @@ def my_profile(request: HttpRequest, expert: Expert) -> HttpResponse:
         changed = {k: v for k, v in form.expert_data().items() if k in form.changed_data}
         try:
             result = services.update_own_profile(
-                user=_user(request), changes=changed, ip=client_ip(request)
+                user=acting_user(request), changes=changed, ip=client_ip(request)
             )
         except DomainError as exc:
-            put_error(form, exc)
+            form_error(form, exc)
         else:
             if result.applied:
                 messages.success(request, _("联系方式等信息已更新。"))
@@ -370,7 +322,7 @@ def my_profile(request: HttpRequest, expert: Expert) -> HttpResponse:
         "form": form,
         "others": expert.other_specialties.all(),
         "changes": selectors.changes_of(expert)[:10],
-        "sanctions": selectors.sanctions_visible_to(_user(request), expert),
+        "sanctions": selectors.sanctions_visible_to(acting_user(request), expert),
     }
     return render(request, "experts/me.html", context)
 
@@ -382,10 +334,13 @@ def my_leave(request: HttpRequest, expert: Expert) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             services.add_leave(
-                user=_user(request), expert_id=expert.pk, ip=client_ip(request), **form.cleaned_data
+                user=acting_user(request),
+                expert_id=expert.pk,
+                ip=client_ip(request),
+                **form.cleaned_data,
             )
         except DomainError as exc:
-            put_error(form, exc)
+            form_error(form, exc)
         else:
             messages.success(request, _("请假已登记，期间不会被抽取。"))
             return redirect("experts:me-leave")
@@ -396,10 +351,7 @@ def my_leave(request: HttpRequest, expert: Expert) -> HttpResponse:
 @login_required
 @require_POST
 def leave_cancel(request: HttpRequest, leave_id: int) -> HttpResponse:
-    try:
-        services.cancel_leave(user=_user(request), leave_id=leave_id, ip=client_ip(request))
-    except DomainError as exc:
-        return forbidden(request, message_of(exc), exc.status)
+    services.cancel_leave(user=acting_user(request), leave_id=leave_id, ip=client_ip(request))
     messages.success(request, _("请假已撤销。"))
     return redirect("experts:me-leave")
 
@@ -416,7 +368,7 @@ def my_appraisals(request: HttpRequest, expert: Expert) -> HttpResponse:
     year = form.cleaned_data["year"] if form.is_valid() else clock.today().year
     rows = [
         (a, appraisal_services.overall(a))
-        for a in selectors.appraisals_visible_to(_user(request), expert)
+        for a in selectors.appraisals_visible_to(acting_user(request), expert)
     ]
     context = {
         "expert": expert,
@@ -430,5 +382,5 @@ def my_appraisals(request: HttpRequest, expert: Expert) -> HttpResponse:
 
 @expert_only
 def my_remuneration(request: HttpRequest, expert: Expert) -> HttpResponse:
-    rows = selectors.remunerations_visible_to(_user(request), expert)
+    rows = selectors.remunerations_visible_to(acting_user(request), expert)
     return render(request, "experts/remuneration.html", {"expert": expert, "rows": rows})

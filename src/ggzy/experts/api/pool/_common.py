@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from ninja import Router, Status
 
 from ggzy.accounts.models import User
@@ -21,14 +21,6 @@ from ...services import pool as services
 router = Router(tags=["experts 专家库"])
 
 # --- helpers -----------------------------------------------------------------------------
-
-
-def _user(request: HttpRequest) -> User:
-    return request.auth  # type: ignore[attr-defined]
-
-
-def _ip(request: HttpRequest) -> str | None:
-    return request.META.get("REMOTE_ADDR") or None
 
 
 def expert_out(expert: Expert, viewer: User) -> dict[str, Any]:

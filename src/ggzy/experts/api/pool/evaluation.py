@@ -9,6 +9,7 @@ from typing import Any
 from django.http import HttpRequest, HttpResponse
 from ninja import Status
 
+from ggzy.core.http import acting_user, client_ip
 from ggzy.kernel.errors import InvalidInput
 
 from ...selectors import pool as selectors
@@ -18,9 +19,7 @@ from ._common import (
     _appraisal_out,
     _download,
     _invitation_out,
-    _ip,
     _remuneration_out,
-    _user,
     router,
 )
 from .schemas import (
@@ -43,7 +42,7 @@ from .schemas import (
 
 @router.get("/evaluations/{int:request_id}/members", response=list[MemberOut])
 def evaluation_members(request: HttpRequest, request_id: int) -> list[dict[str, Any]]:
-    members = selectors.evaluation_members(_user(request), request_id)
+    members = selectors.evaluation_members(acting_user(request), request_id)
     return [
         {
             **_invitation_out(m),
@@ -58,7 +57,7 @@ def evaluation_members(request: HttpRequest, request_id: int) -> list[dict[str, 
 @router.post("/evaluations/invitations/{int:invitation_id}/sign-in", response=InvitationOut)
 def sign_in(request: HttpRequest, invitation_id: int, payload: SignInIn) -> dict[str, Any]:
     invitation = evaluation_services.sign_in(
-        invitation=invitation_id, by=_user(request), at=payload.at, ip=_ip(request)
+        invitation=invitation_id, by=acting_user(request), at=payload.at, ip=client_ip(request)
     )
     return _invitation_out(invitation)
 
@@ -66,7 +65,10 @@ def sign_in(request: HttpRequest, invitation_id: int, payload: SignInIn) -> dict
 @router.post("/evaluations/{int:request_id}/seats", response=SeatsOut)
 def assign_seats(request: HttpRequest, request_id: int) -> dict[str, Any]:
     seats = evaluation_services.assign_seats(
-        request=request_id, seed=secrets.token_bytes(32), by=_user(request), ip=_ip(request)
+        request=request_id,
+        seed=secrets.token_bytes(32),
+        by=acting_user(request),
+        ip=client_ip(request),
     )
     return {"seats": {str(k): v for k, v in seats.items()}}
 
@@ -74,7 +76,10 @@ def assign_seats(request: HttpRequest, request_id: int) -> dict[str, Any]:
 @router.post("/evaluations/{int:request_id}/chair", response=InvitationOut)
 def elect_chair(request: HttpRequest, request_id: int, payload: ChairIn) -> dict[str, Any]:
     invitation = evaluation_services.elect_chair(
-        request=request_id, invitation=payload.invitation, by=_user(request), ip=_ip(request)
+        request=request_id,
+        invitation=payload.invitation,
+        by=acting_user(request),
+        ip=client_ip(request),
     )
     return _invitation_out(invitation)
 
@@ -82,7 +87,10 @@ def elect_chair(request: HttpRequest, request_id: int, payload: ChairIn) -> dict
 @router.post("/evaluations/invitations/{int:invitation_id}/replace", response=InvitationOut)
 def replace_member(request: HttpRequest, invitation_id: int, payload: ReasonIn) -> dict[str, Any]:
     invitation = evaluation_services.replace_member(
-        invitation=invitation_id, reason=payload.reason, by=_user(request), ip=_ip(request)
+        invitation=invitation_id,
+        reason=payload.reason,
+        by=acting_user(request),
+        ip=client_ip(request),
     )
     return _invitation_out(invitation)
 
@@ -92,7 +100,7 @@ def replace_member(request: HttpRequest, invitation_id: int, payload: ReasonIn) 
 
 @router.get("/appraisals", response=list[AppraisalOut])
 def list_appraisals(request: HttpRequest) -> list[dict[str, Any]]:
-    rows = selectors.appraisals_visible_to(_user(request))[:500]
+    rows = selectors.appraisals_visible_to(acting_user(request))[:500]
     return [_appraisal_out(a) for a in rows]
 
 
@@ -100,31 +108,34 @@ def list_appraisals(request: HttpRequest) -> list[dict[str, Any]]:
 def appraise(request: HttpRequest, payload: AppraisalIn) -> Status[dict[str, Any]]:
     data = payload.dict()
     appraisal = appraisal_services.appraise(
-        user=_user(request), invitation_id=data.pop("invitation"), ip=_ip(request), **data
+        user=acting_user(request),
+        invitation_id=data.pop("invitation"),
+        ip=client_ip(request),
+        **data,
     )
     return Status(201, _appraisal_out(appraisal))
 
 
 @router.get("/{int:expert_id}/assessment", response=AssessmentOut)
 def assessment(request: HttpRequest, expert_id: int, year: int) -> Any:
-    expert = selectors.get_expert(_user(request), expert_id)
+    expert = selectors.get_expert(acting_user(request), expert_id)
     return appraisal_services.annual_assessment(expert, year)
 
 
 @router.get("/remunerations", response=list[RemunerationOut])
 def list_remunerations(request: HttpRequest) -> list[dict[str, Any]]:
-    rows = selectors.remunerations_visible_to(_user(request))[:500]
+    rows = selectors.remunerations_visible_to(acting_user(request))[:500]
     return [_remuneration_out(r) for r in rows]
 
 
 @router.post("/remunerations", response={201: RemunerationOut})
 def record_remuneration(request: HttpRequest, payload: RemunerationIn) -> Status[dict[str, Any]]:
     pay = appraisal_services.record_remuneration(
-        user=_user(request),
+        user=acting_user(request),
         invitation_id=payload.invitation,
         hours=payload.hours,
         amount=payload.amount,
-        ip=_ip(request),
+        ip=client_ip(request),
     )
     return Status(201, _remuneration_out(pay))
 
@@ -140,10 +151,10 @@ def bank_batch(request: HttpRequest, payload: BankBatchIn) -> HttpResponse:
             )
         period = (payload.period_from, payload.period_to)
     content = appraisal_services.export_bank_batch(
-        user=_user(request),
+        user=acting_user(request),
         request=payload.request,
         period=period,
         include_exported=payload.include_exported,
-        ip=_ip(request),
+        ip=client_ip(request),
     )
     return _download(content, "bank-batch.csv", "text/csv; charset=utf-8")
