@@ -9,13 +9,14 @@ from datetime import datetime
 from django.db.models import Count, Q, QuerySet
 from django.urls import reverse
 
+from ggzy.accounts.access import centre_desk
 from ggzy.accounts.models import Role, User
 from ggzy.accounts.selectors import is_centre_staff
-from ggzy.core.todo import Todo, centre_desk, todo
 from ggzy.entities.models import MarketEntity
 from ggzy.entities.selectors import entity_of
 from ggzy.kernel.errors import Forbidden, NotFound
 from ggzy.tendering.models import Keyholder
+from ggzy.workspace.todo import Todo, todo
 
 from .engine import Phase
 from .models import Auction, AuctionBid, Registration, SealedBid

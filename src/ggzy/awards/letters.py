@@ -15,7 +15,7 @@ from ggzy.kernel import clock
 from ggzy.kernel.money import format_cny, to_chinese_capital
 from ggzy.tendering.models import Bid, Lot
 from ggzy.tendering.price_sheet import rows
-from ggzy.tendering.services._common import identifier, procedure_of
+from ggzy.tendering.services.common import identifier, procedure_of
 
 from .models import Award, Letter
 

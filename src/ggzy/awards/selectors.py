@@ -9,7 +9,6 @@ from django.db.models import QuerySet
 from django.urls import reverse
 
 from ggzy.accounts.models import Role, User
-from ggzy.core.todo import Todo, todo
 from ggzy.entities.models import MarketEntity
 from ggzy.entities.selectors import entity_of
 from ggzy.evaluation.models import Evaluation
@@ -17,12 +16,13 @@ from ggzy.kernel import clock, rules
 from ggzy.kernel.errors import NotFound
 from ggzy.tendering.models import Lot, Objection
 from ggzy.tendering.selectors import get_lot, managed_projects, projects_visible_to
-from ggzy.tendering.services._common import is_manager
+from ggzy.tendering.services.common import is_manager
 from ggzy.workcalendar.periods import last_day
+from ggzy.workspace.todo import Todo, todo
 
 from .models import Award, Challenge, Contract, Letter, Publicity
 from .periods import ANSWER_RULE, note
-from .services._common import day_of, is_gp
+from .services.common import day_of, is_gp
 
 
 def _staff_or_supervisor(user: User, lot: Lot) -> bool:

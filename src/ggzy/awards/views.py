@@ -26,14 +26,14 @@ from ggzy.kernel.money import format_cny
 from ggzy.tendering.forms import aware
 from ggzy.tendering.models import Objection
 from ggzy.tendering.selectors import get_lot
-from ggzy.tendering.services._common import is_manager
+from ggzy.tendering.services.common import is_manager
 from ggzy.tendering.services.documents import answer_objection as answer_objection_service
 
 from . import selectors
 from .forms import AnswerForm, AwardForm, ContractForm, PerformanceForm, PublicityForm, TextForm
 from .models import Challenge
 from .services import award, challenges, contract, publicity
-from .services._common import is_gp
+from .services.common import is_gp
 
 
 def _candidates(lot_id: int) -> list[tuple[int, str]]:

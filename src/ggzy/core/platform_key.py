@@ -16,7 +16,7 @@ from typing import Any
 from django.conf import settings
 
 from ggzy.kernel.crypto import get_suite
-from ggzy.kernel.crypto._json import canonical_json
+from ggzy.kernel.crypto.canonical import canonical_json
 
 from . import instance
 

@@ -13,6 +13,7 @@ from django.db import transaction
 from ggzy.kernel import clock
 from ggzy.kernel import ledger as chain
 
+from . import events
 from .bulk import insert_all
 from .models import Checkpoint, LedgerEntry, LedgerHead
 
@@ -34,6 +35,7 @@ class Pending:
     payload: Mapping[str, Any]
     actor: str = SYSTEM_ACTOR
     ip: str | None = None
+    objects: Mapping[str, Any] | None = None
 
 
 def record(
@@ -43,13 +45,15 @@ def record(
     payload: Mapping[str, Any],
     actor: str = SYSTEM_ACTOR,
     ip: str | None = None,
+    objects: Mapping[str, Any] | None = None,
 ) -> LedgerEntry:
     """Append one entry to the ledger, inside the caller's transaction.
 
     Call it from a service function in the same ``transaction.atomic`` block as the data it
-    witnesses: if the data is rolled back, so is the entry.
+    witnesses: if the data is rolled back, so is the entry. The apps subscribed to ``kind``
+    (``core.events``) react in the same transaction, given ``objects``: the records acted on.
     """
-    (entry,) = record_all([Pending(kind, subject, payload, actor, ip)])
+    (entry,) = record_all([Pending(kind, subject, payload, actor, ip, objects)])
     return entry
 
 
@@ -92,6 +96,8 @@ def record_all(pending: Sequence[Pending]) -> list[LedgerEntry]:
         insert_all(entries)
         head.seq, head.hash, head.at = seq, previous, at
         head.save(update_fields=["seq", "hash", "at"])
+        for entry, item in zip(entries, pending, strict=True):
+            events.publish(entry, item.objects)
     return entries
 
 

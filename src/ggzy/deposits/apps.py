@@ -8,6 +8,8 @@ class DepositsConfig(AppConfig):
     def ready(self) -> None:
         from ggzy.workcalendar import published
 
+        from . import reactions
         from .periods import published as refund_periods
 
         published.register("deposits", refund_periods)
+        reactions.connect()

@@ -17,11 +17,11 @@ from django.urls import reverse
 
 from ggzy.accounts.models import Role, User
 from ggzy.accounts.selectors import is_centre_staff, region_prefix
-from ggzy.core.todo import Todo, todo
 from ggzy.kernel import clock
 from ggzy.kernel.errors import NotFound
 from ggzy.kernel.money import ZERO, format_cny
 from ggzy.tendering.models import Lot
+from ggzy.workspace.todo import Todo, todo
 
 from .models import Deposit, Kind, Status
 from .periods import refund_rule

@@ -17,9 +17,9 @@ from django.utils.translation import gettext
 
 from ggzy.accounts.models import Region, Role, User
 from ggzy.accounts.selectors import is_centre_staff
-from ggzy.core.todo import Todo, todo
 from ggzy.kernel import clock
 from ggzy.kernel.errors import Forbidden, NotFound
+from ggzy.workspace.todo import Todo, todo
 
 from .models import (
     Certificate,

@@ -8,10 +8,10 @@ from typing import Any
 from ggzy.core import pdf
 from ggzy.kernel import clock
 from ggzy.kernel.money import format_cny
-from ggzy.tendering.services._common import identifier, procedure_of
+from ggzy.tendering.services.common import identifier, procedure_of
 
 from .models import CheckResult, Evaluation, Flag, Member, Score
-from .services._common import current_members, method_of
+from .services.common import current_members, method_of
 from .services.flags import evaluated_bids
 
 _DECIDED_BY = {"score": "得分", "price": "报价", "technical": "技术得分", "lot": "抽签"}

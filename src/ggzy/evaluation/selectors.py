@@ -18,7 +18,6 @@ from django.urls import reverse
 
 from ggzy.accounts.models import Role, User
 from ggzy.accounts.selectors import is_centre_staff
-from ggzy.core.todo import Todo, todo
 from ggzy.experts.models import Invitation
 from ggzy.experts.services.evaluation import can_run_evaluation
 from ggzy.kernel import rules
@@ -27,11 +26,12 @@ from ggzy.tendering.bidfile import ATTACHMENTS
 from ggzy.tendering.models import Lot
 from ggzy.tendering.price_sheet import rows
 from ggzy.tendering.selectors import projects_visible_to
-from ggzy.tendering.services._common import identifier, is_manager, procedure_of
+from ggzy.tendering.services.common import identifier, is_manager, procedure_of
 from ggzy.tendering.services.opening import write_plaintext
+from ggzy.workspace.todo import Todo, todo
 
 from .models import Evaluation, Member
-from .services._common import current_members, method_of
+from .services.common import current_members, method_of
 from .services.flags import REJECTION_REASONS, evaluated_bids
 from .services.result import divergences
 from .services.review import missing, sheet_of

@@ -20,7 +20,7 @@ from ggzy.experts.models import DrawRequest
 from ggzy.kernel.errors import DomainError
 from ggzy.tendering.models import Lot
 from ggzy.tendering.selectors import get_lot
-from ggzy.tendering.services._common import procedure_of
+from ggzy.tendering.services.common import procedure_of
 
 from .method import METHOD_NAMES
 from .services import committee

@@ -20,7 +20,7 @@ from typing import IO, Any
 
 from ggzy import __version__
 from ggzy.kernel import clock as kernel_clock
-from ggzy.kernel.crypto._json import canonical_json
+from ggzy.kernel.crypto.canonical import canonical_json
 from ggzy.kernel.crypto.envelope import (
     Escrow,
     parse_header,

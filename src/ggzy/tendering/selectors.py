@@ -15,16 +15,16 @@ from django.db.models import Q, QuerySet
 from django.urls import reverse
 
 from ggzy.accounts.models import Role, User
-from ggzy.core.todo import Todo, todo
 from ggzy.entities.models import MarketEntity
 from ggzy.entities.selectors import entity_of
 from ggzy.kernel import clock
 from ggzy.kernel.errors import Forbidden, NotFound
+from ggzy.workspace.todo import Todo, todo
 
 from .models import Bid, Document, Lot, Notice, Objection, Opening, Project
 from .price_sheet import FIELDS, rows
 from .procedures import get as get_procedure
-from .services._common import can_host, identifier
+from .services.common import can_host, identifier
 
 LIVE = [Bid.Status.SUBMITTED]
 READ_OUT = [

@@ -39,8 +39,8 @@ from .forms import (
 from .models import Lot, Notice, Objection, Project
 from .periods import calendar_note
 from .procedures import get as get_procedure
-from .services._common import can_host, is_manager
 from .services.bids import CHUNK_MAX, receipt
+from .services.common import can_host, is_manager
 
 
 def _when(value: str | None) -> datetime | None:

@@ -12,7 +12,6 @@ from django.urls import reverse
 from ggzy.accounts.models import Role, User
 from ggzy.auctions import selectors as auctions
 from ggzy.awards import selectors as awards
-from ggzy.core.todo import Todo, in_order, todo
 from ggzy.deposits import selectors as deposits
 from ggzy.entities import selectors as entities
 from ggzy.evaluation import selectors as evaluation
@@ -21,6 +20,7 @@ from ggzy.tendering import selectors as tendering
 from ggzy.tendering.models import Lot
 from ggzy.workcalendar.selectors import affected_trades
 from ggzy.workcalendar.services import load_calendar
+from ggzy.workspace.todo import Todo, in_order, todo
 
 
 def calendar_todos(user: User) -> list[Todo]:

@@ -22,7 +22,7 @@ from ggzy.kernel.crypto import (
     verify_envelope,
     verify_header_signature,
 )
-from ggzy.kernel.crypto._json import canonical_json
+from ggzy.kernel.crypto.canonical import canonical_json
 from ggzy.kernel.errors import InvalidInput
 
 from .conftest import flip, keypair

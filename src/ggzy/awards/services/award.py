@@ -21,12 +21,12 @@ from ggzy.kernel.errors import Conflict, RuleViolation
 from ggzy.kernel.money import format_cny
 from ggzy.kernel.text import clean_text
 from ggzy.tendering.models import Bid, Lot, Notice, Project
-from ggzy.tendering.services._common import lock_lot, publish_notice
+from ggzy.tendering.services.common import lock_lot, publish_notice
 from ggzy.workcalendar.periods import last_day
 
 from .. import letters
 from ..models import Award, Letter
-from ._common import (
+from .common import (
     day_of,
     finished_evaluation,
     is_gp,

@@ -11,11 +11,11 @@ from ggzy.core.services import record
 from ggzy.kernel import clock, rules
 from ggzy.kernel.errors import Conflict, Forbidden, NotFound, RuleViolation
 from ggzy.kernel.text import clean_text
-from ggzy.tendering.services._common import lock_lot, require_bidder, require_manager
+from ggzy.tendering.services.common import lock_lot, require_bidder, require_manager
 from ggzy.workcalendar.periods import last_day
 
 from ..models import Award, Challenge
-from ._common import day_of, end_of, is_gp
+from .common import day_of, end_of, is_gp
 
 
 @transaction.atomic

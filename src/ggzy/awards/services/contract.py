@@ -19,12 +19,12 @@ from ggzy.kernel.errors import Conflict, InvalidInput, NotFound
 from ggzy.kernel.money import Amount, format_cny, yuan
 from ggzy.kernel.text import clean_text
 from ggzy.tendering.models import Bid, Lot, Notice
-from ggzy.tendering.services._common import lock_lot, publish_notice, require_manager
+from ggzy.tendering.services.common import lock_lot, publish_notice, require_manager
 from ggzy.workcalendar.periods import last_day
 
 from ..models import Award, Contract, Performance
-from ._common import day_of, is_gp
 from .challenges import require_no_open_challenge
+from .common import day_of, is_gp
 
 LAW_46 = rules.LAW.art(46)
 

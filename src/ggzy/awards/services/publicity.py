@@ -17,7 +17,7 @@ from ggzy.kernel.errors import Conflict, Forbidden, InvalidInput, RuleViolation
 from ggzy.kernel.money import format_cny
 from ggzy.kernel.text import clean_text
 from ggzy.tendering.models import Lot, Notice, Objection
-from ggzy.tendering.services._common import (
+from ggzy.tendering.services.common import (
     lock_lot,
     publish_notice,
     require_bidder,
@@ -25,7 +25,7 @@ from ggzy.tendering.services._common import (
 )
 
 from ..models import Publicity
-from ._common import finished_evaluation, is_gp
+from .common import finished_evaluation, is_gp
 
 GP_REG_43 = rules.GP_REG.art(43)
 

@@ -23,7 +23,7 @@ from ggzy.kernel.ledger import canonical_json
 from ggzy.kernel.text import clean_text
 from ggzy.tendering.models import Lot, Opening
 from ggzy.tendering.procedures import GP
-from ggzy.tendering.services._common import (
+from ggzy.tendering.services.common import (
     digest_of,
     lock_lot,
     procedure_of,
@@ -33,7 +33,7 @@ from ggzy.tendering.services._common import (
 from ..method import parse_method
 from ..models import Evaluation, Member
 from ..scoring import draw_k
-from ._common import current_members, lock, require_runner, require_status, witness
+from .common import current_members, lock, require_runner, require_status, witness
 from .flags import raise_automatic_flags, withdraw_check_flags
 
 ART_48 = rules.REG.art(48)

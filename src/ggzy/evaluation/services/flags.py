@@ -25,7 +25,7 @@ from ggzy.kernel.text import clean_text
 from ggzy.tendering.models import Bid
 
 from ..models import Evaluation, Flag, Member, Rejection
-from ._common import chair_of, current_members, lock, require_status, witness
+from .common import chair_of, current_members, lock, require_status, witness
 
 ART_51 = rules.REG.art(51)
 ART_40 = rules.REG.art(40)

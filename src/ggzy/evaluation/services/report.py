@@ -20,11 +20,11 @@ from ggzy.kernel.errors import Conflict, Forbidden, InvalidInput
 from ggzy.kernel.ledger import canonical_json
 from ggzy.kernel.text import clean_text
 from ggzy.tendering.models import Lot, Notice
-from ggzy.tendering.services._common import publish_notice, update_project_status
+from ggzy.tendering.services.common import publish_notice, update_project_status
 
 from ..models import Evaluation, Member
 from ..report_pdf import render_report
-from ._common import chair_of, current_members, lock, member_of, require_status, witness
+from .common import chair_of, current_members, lock, member_of, require_status, witness
 
 ART_53 = rules.REG.art(53)
 

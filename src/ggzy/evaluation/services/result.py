@@ -14,13 +14,13 @@ from ggzy.kernel.errors import RuleViolation
 from ggzy.kernel.text import clean_text
 from ggzy.tendering.models import Bid
 from ggzy.tendering.procedures import COMPREHENSIVE
-from ggzy.tendering.services._common import digest_of, identifier, procedure_of
+from ggzy.tendering.services.common import digest_of, identifier, procedure_of
 
 from .. import scoring
 from ..method import Method
 from ..models import Evaluation, Member, Score
-from ._common import chair_of, current_members, lock, method_of, require_status, witness
 from .committee import public_seed
+from .common import chair_of, current_members, lock, method_of, require_status, witness
 from .flags import REJECTION_REASONS, evaluated_bids
 
 REJECT_ALL = rules.EVAL_12.art(27) + rules.LAW.art(42)

@@ -20,7 +20,7 @@ from ggzy.kernel.text import clean_text
 from ..method import Method
 from ..models import CheckResult, Evaluation, Member, Score
 from ..scoring import parse_score
-from ._common import (
+from .common import (
     chair_of,
     current_members,
     lock,

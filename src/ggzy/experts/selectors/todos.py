@@ -8,10 +8,11 @@ from datetime import datetime, timedelta
 from django.db.models import Max
 from django.urls import reverse
 
+from ggzy.accounts.access import centre_desk
 from ggzy.accounts.models import User
 from ggzy.accounts.selectors import is_centre_staff
-from ggzy.core.todo import Todo, centre_desk, todo
 from ggzy.kernel import rules
+from ggzy.workspace.todo import Todo, todo
 
 from ..models import DrawAttempt, DrawMode, DrawRequest, Invitation
 from .draws import invitations_of, requests_visible_to

@@ -28,7 +28,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-from ggzy.kernel.crypto._json import canonical_json
+from ggzy.kernel.crypto.canonical import canonical_json
 from ggzy.kernel.crypto.shamir import Share, combine, split
 from ggzy.kernel.crypto.stream import (
     DEFAULT_CHUNK_SIZE,

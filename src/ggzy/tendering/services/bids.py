@@ -46,8 +46,9 @@ from ggzy.kernel.errors import (
 )
 from ggzy.kernel.ledger import format_instant
 
+from .. import events
 from ..models import Bid, Lot, Upload
-from ._common import before_deadline, identifier, lock_lot, require_bidder, require_not_suspended
+from .common import before_deadline, identifier, lock_lot, require_bidder, require_not_suspended
 
 BID_FORMAT = "ggzy-bid/1"
 CHUNK_MAX = 8 * 1024 * 1024
@@ -503,8 +504,6 @@ def own_bid(user: User, bid_id: int, *, lock: bool = False) -> Bid:
 @transaction.atomic
 def withdraw(*, user: User, bid_id: int, ip: str | None = None) -> Bid:
     """Withdraw before the deadline (撤回); the deposit becomes refundable (Reg. Art 35)."""
-    from ggzy.deposits.services import refund_due
-
     bid = own_bid(user, bid_id, lock=True)
     if bid.status != Bid.Status.SUBMITTED:
         raise RuleViolation(
@@ -516,13 +515,13 @@ def withdraw(*, user: User, bid_id: int, ip: str | None = None) -> Bid:
     bid.status, bid.ended_at = Bid.Status.WITHDRAWN, now
     bid.save(update_fields=["status", "ended_at"])
     record(
-        "bid.withdrawn",
+        events.BID_WITHDRAWN,
         subject=f"lot:{bid.lot.code}",
         payload={"bid_ledger_seq": bid.ledger_seq, "bidder_ref": bidder_ref(bid.lot, bid.entity)},
         actor=user.actor,
         ip=ip,
+        objects={"bid": bid},
     )
-    refund_due(lot=bid.lot, entity=bid.entity, reason="withdrawn", at=now)
     return bid
 
 

@@ -3,6 +3,7 @@ published (开标记录, Law Arts 34–36; Reg. Art 44)."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from django.db import transaction
@@ -14,9 +15,10 @@ from ggzy.kernel import clock
 from ggzy.kernel.errors import Forbidden, NotFound, RuleViolation
 from ggzy.kernel.text import clean_text
 
+from ..interfaces import DepositLine, deposits_on_hand
 from ..models import Bid, Lot, Notice, Opening, OpeningObjection, Project
 from ..price_sheet import rows
-from ._common import (
+from .common import (
     can_host,
     digest_of,
     hall_changed,
@@ -109,7 +111,7 @@ def _require_host(user: User, project: Project) -> None:
         )
 
 
-def _line(bid: Bid, deposits: dict[int, Any]) -> dict[str, Any]:
+def _line(bid: Bid, deposits: Mapping[int, DepositLine]) -> dict[str, Any]:
     deposit = deposits.get(bid.entity_id)
     return {
         "bidder": bid.entity.name,
@@ -127,10 +129,8 @@ def _line(bid: Bid, deposits: dict[int, Any]) -> dict[str, Any]:
 
 
 def _record(opening: Opening, host: User | None) -> dict[str, Any]:
-    from ggzy.deposits.selectors import for_lot
-
     lot, project = opening.lot, opening.lot.project
-    deposits = for_lot(lot)
+    deposits = deposits_on_hand(lot)
     bids = lot.bids.exclude(
         status__in=[Bid.Status.WITHDRAWN, Bid.Status.REPLACED, Bid.Status.RETURNED]
     ).select_related("entity")

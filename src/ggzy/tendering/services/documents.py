@@ -20,7 +20,7 @@ from ggzy.workcalendar.periods import days_between, notice_text, require_period
 from ..models import Document, Download, Lot, Notice, Objection, Project
 from ..periods import periods
 from ..procedures import Procedure
-from ._common import (
+from .common import (
     before_deadline,
     lock_project,
     procedure_of,

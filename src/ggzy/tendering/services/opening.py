@@ -32,6 +32,7 @@ from ggzy.kernel.crypto import (
 )
 from ggzy.kernel.errors import DomainError, Forbidden, InvalidInput, NotFound, RuleViolation
 
+from .. import events
 from ..bidfile import ATTACHMENTS, MAX_PRICE_SHEET, read_price_sheet
 from ..models import (
     Bid,
@@ -44,7 +45,8 @@ from ..models import (
 )
 from ..price_sheet import validate
 from ..tar_index import TarIndex
-from ._common import (
+from .bids import own_bid
+from .common import (
     digest_of,
     hall_changed,
     identifier,
@@ -54,7 +56,6 @@ from ._common import (
     require_bidder,
     update_project_status,
 )
-from .bids import own_bid
 
 ART_31 = rules.ETENDER.art(31)
 
@@ -80,8 +81,6 @@ def due_lots() -> list[int]:
 def start_opening(lot_id: int) -> Lot:
     """At the deadline: fewer bids than the minimum → no opening (re-tender); else the hall
     opens and the decryption window starts. Idempotent."""
-    from ggzy.deposits.services import refund_due
-
     lot = lock_lot(lot_id)
     project = lot.project
     now = clock.now()
@@ -102,13 +101,12 @@ def start_opening(lot_id: int) -> Lot:
             bid.save(update_fields=["status", "ended_at"])
         lot.status = Lot.Status.FAILED
         lot.save(update_fields=["status"])
-        for entity in {d.entity for d in lot.deposits.select_related("entity")}:
-            refund_due(lot=lot, entity=entity, reason="failed", at=now)
         citation = rules.get(rule_id).citation_zh
         record(
-            "lot.failed",
+            events.LOT_FAILED,
             subject=f"lot:{lot.code}",
             payload={"bids": len(live), "minimum": minimum, "rule": rule_id},
+            objects={"lot": lot, "at": now},
         )
         publish_notice(
             project=project,
@@ -211,13 +209,11 @@ def _signer_public(bid: Bid) -> bytes:
 
 
 def _mark_failed(bid: Bid, status: str, reason_zh: str, actor: str) -> None:
-    from ggzy.deposits.services import refund_due
-
     bid.status, bid.failure_reason = status, reason_zh
     bid.save(update_fields=["status", "failure_reason"])
     treated = "revoked" if status == Bid.Status.REVOKED else "withdrawn_at_opening"
     record(
-        "bid.decryption_failed",
+        events.BID_DECRYPTION_FAILED,
         subject=f"lot:{bid.lot.code}",
         payload={
             "bid_ledger_seq": bid.ledger_seq,
@@ -226,8 +222,8 @@ def _mark_failed(bid: Bid, status: str, reason_zh: str, actor: str) -> None:
             "rule": ART_31.zh,
         },
         actor=actor,
+        objects={"bid": bid, "treated_as": treated},
     )
-    refund_due(lot=bid.lot, entity=bid.entity, reason=treated, at=clock.now())
 
 
 def _storage_intact(bid: Bid, src: Any) -> bool:

@@ -22,10 +22,11 @@ from ggzy.kernel.errors import Forbidden, InvalidInput, RuleViolation
 from ggzy.kernel.money import format_cny, yuan
 from ggzy.kernel.text import clean_text
 
+from .. import events
 from ..models import Bid, Category, EntryBasis, Funding, Keyholder, Lot, Notice, Project, Sector
 from ..procedures import GP, WORKS
 from ..procedures import get as get_procedure
-from ._common import lock_project, publish_notice, require_manager
+from .common import lock_project, publish_notice, require_manager
 
 # Which Order 16 threshold a construction catalogue category is measured against.
 _MUST_TENDER_RULE = {
@@ -444,8 +445,6 @@ def add_lot(*, user: User, project_id: int, data: Mapping[str, Any]) -> Lot:
 @transaction.atomic
 def terminate_project(*, user: User, project_id: int, reason: str, ip: str | None = None) -> Notice:
     """Terminate a tender (终止招标, Reg. Art 31): notice, bids returned, deposits refunded."""
-    from ggzy.deposits.services import refund_due
-
     project = lock_project(project_id)
     require_manager(user, project)
     text = clean_text(
@@ -465,10 +464,16 @@ def terminate_project(*, user: User, project_id: int, reason: str, ip: str | Non
         for bid in lot.bids.filter(status=Bid.Status.SUBMITTED):
             bid.status, bid.ended_at = Bid.Status.RETURNED, now
             bid.save(update_fields=["status", "ended_at"])
-        for entity in {d.entity for d in lot.deposits.select_related("entity")}:
-            refund_due(lot=lot, entity=entity, reason="terminated", at=now)
         lot.status = Lot.Status.TERMINATED
         lot.save(update_fields=["status"])
+        record(
+            events.LOT_TERMINATED,
+            subject=f"lot:{lot.code}",
+            payload={"reason": text},
+            actor=user.actor,
+            ip=ip,
+            objects={"lot": lot, "at": now},
+        )
     project.status = Project.Status.TERMINATED
     project.save(update_fields=["status"])
     return publish_notice(

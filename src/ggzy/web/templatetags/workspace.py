@@ -7,8 +7,8 @@ from datetime import datetime
 from django import template
 from django.utils.translation import gettext, ngettext
 
-from ggzy.core.todo import Todo
 from ggzy.kernel import clock
+from ggzy.workspace.todo import Todo
 
 register = template.Library()
 

@@ -26,7 +26,7 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.x509.oid import NameOID
 
 from ggzy.kernel.crypto import _der
-from ggzy.kernel.crypto._json import canonical_json
+from ggzy.kernel.crypto.canonical import canonical_json
 from ggzy.kernel.crypto.suites import (
     get_suite,
     public_pem_from_der,

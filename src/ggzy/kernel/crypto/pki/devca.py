@@ -31,7 +31,7 @@ from cryptography.x509.oid import NameOID
 
 from ggzy.kernel import clock
 from ggzy.kernel.crypto import _der
-from ggzy.kernel.crypto._json import canonical_json
+from ggzy.kernel.crypto.canonical import canonical_json
 from ggzy.kernel.crypto.pki.certs import (
     REVOCATION_LIST_FORMAT,
     CertInfo,

@@ -11,7 +11,7 @@ from ggzy.kernel import clock, rules
 from ggzy.kernel.errors import Conflict, Forbidden
 from ggzy.tendering.models import Funding, Lot, Project
 from ggzy.tendering.procedures import GP
-from ggzy.tendering.services._common import procedure_of
+from ggzy.tendering.services.common import procedure_of
 
 
 def is_gp(project: Project) -> bool:

@@ -9,9 +9,6 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from django.db.models import Q
-
-from ggzy.accounts.models import Role, User
 from ggzy.kernel import clock, rules
 from ggzy.workcalendar.periods import working_day_note
 
@@ -122,13 +119,3 @@ def in_order(todos: Iterable[Todo]) -> list[Todo]:
         return (not item.overdue, item.due_at or never, item.code, item.kind)
 
     return sorted(todos, key=key)
-
-
-def centre_desk(user: User, field: str = "centre") -> Q | None:
-    """The trades on a centre user's desk: its own centre's (``field`` is the lookup of the
-    trade's centre); an administrator's desk holds every centre's. None for other roles."""
-    if user.role == Role.ADMIN or user.is_superuser:
-        return Q()
-    if user.role == Role.CENTRE and user.organisation_id is not None:
-        return Q(**{field: user.organisation_id})
-    return None

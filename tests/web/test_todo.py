@@ -4,9 +4,9 @@ from datetime import timedelta
 
 import pytest
 
-from ggzy.core.todo import Deadline, Todo, in_order, todo
 from ggzy.kernel import clock, rules
 from ggzy.workcalendar.services import load_calendar
+from ggzy.workspace.todo import Deadline, Todo, in_order, todo
 
 
 def item(kind: str, deadline: Deadline | None = None, rule: str | None = None) -> Todo:
