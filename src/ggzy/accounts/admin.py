@@ -2,6 +2,8 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 
+from ggzy.core.admin import ReadOnlyAdmin
+
 from .models import ApiToken, Organisation, Region, User
 
 
@@ -30,6 +32,5 @@ class OrganisationAdmin(admin.ModelAdmin):
 
 
 @admin.register(ApiToken)
-class ApiTokenAdmin(admin.ModelAdmin):
+class ApiTokenAdmin(ReadOnlyAdmin):
     list_display = ("name", "user", "prefix", "scopes", "expires_at", "revoked_at", "last_used_at")
-    readonly_fields = ("prefix", "digest", "created_at", "last_used_at")

@@ -1,9 +1,13 @@
-"""Back office (后台管理) for market entities. Reviews go through the review pages, which
-write the ledger; here revisions and certificates are read-only."""
+"""Back office (后台管理) for market entities: read-only. Registration, changes, users,
+qualifications and staff go through the services (review pages, API), which check the
+identifiers and write the ledger."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import admin
+from django.http import HttpRequest
 
 from ggzy.core.admin import ReadOnlyAdmin
 
@@ -21,17 +25,18 @@ from .models import (
 class EntityUserInline(admin.TabularInline):
     model = EntityUser
     extra = 0
-    raw_id_fields = ["user"]
-    readonly_fields = ["created_at"]
+    can_delete = False
+    readonly_fields = ["user", "is_admin", "created_at"]
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
 
 
 @admin.register(MarketEntity)
-class MarketEntityAdmin(admin.ModelAdmin):
+class MarketEntityAdmin(ReadOnlyAdmin):
     list_display = ["name", "kind", "uscc", "status", "version", "region", "created_at"]
     list_filter = ["kind", "status", "is_initiator", "is_agent", "is_respondent"]
     search_fields = ["name", "uscc", "contact_name"]
-    # Status and version change only through review, which writes the ledger.
-    readonly_fields = ["status", "version", "created_at", "updated_at", "approved_at"]
     inlines = [EntityUserInline]
 
 
@@ -43,25 +48,21 @@ class EntityRevisionAdmin(ReadOnlyAdmin):
 
 
 @admin.register(EntityUser)
-class EntityUserAdmin(admin.ModelAdmin):
+class EntityUserAdmin(ReadOnlyAdmin):
     list_display = ["user", "entity", "is_admin", "created_at"]
-    raw_id_fields = ["user", "entity"]
-    readonly_fields = ["created_at"]
 
 
 @admin.register(Qualification)
-class QualificationAdmin(admin.ModelAdmin):
+class QualificationAdmin(ReadOnlyAdmin):
     list_display = ["entity", "type", "level", "certificate_no", "valid_until", "approved"]
     list_filter = ["approved", "type"]
     search_fields = ["entity__name", "certificate_no"]
-    readonly_fields = ["file_type", "file_size", "file_sha256", "approved", "created_at"]
 
 
 @admin.register(StaffMember)
-class StaffMemberAdmin(admin.ModelAdmin):
+class StaffMemberAdmin(ReadOnlyAdmin):
     list_display = ["entity", "name", "position", "certificate_no", "approved"]
     search_fields = ["entity__name", "name", "certificate_no"]
-    readonly_fields = ["approved", "created_at"]
 
 
 @admin.register(Certificate)

@@ -1,6 +1,6 @@
-"""Back office (后台管理) for the expert pool. The classification is edited here (codes can
-be added and switched off); experts' status, sanctions, appraisals and draw records change
-only through the services, which write the ledger, so here they are read-only."""
+"""Back office (后台管理) for the expert pool, read-only but for the venues: the
+classification (imported on the pool pages), experts, sanctions, appraisals and draw records
+change only through the services, which write the ledger."""
 
 from __future__ import annotations
 
@@ -28,14 +28,10 @@ from .models import (
 
 
 @admin.register(Specialty)
-class SpecialtyAdmin(admin.ModelAdmin):
+class SpecialtyAdmin(ReadOnlyAdmin):
     list_display = ["code", "name", "level", "parent", "is_active"]
     list_filter = ["level", "is_active"]
     search_fields = ["code", "name"]
-    raw_id_fields = ["parent"]
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False  # experts refer to codes: switch a code off instead
 
 
 class LeaveInline(admin.TabularInline):
