@@ -153,8 +153,8 @@ def build_pool(n_experts: int, n_employers: int, rng: random.Random) -> dict[str
     from django.db import transaction
 
     from ggzy.accounts.models import Level, Organisation, Region, Role, User
+    from ggzy.core.services import ledger_alg
     from ggzy.experts.models import Expert, ExpertStatus, Leave, Venue
-    from ggzy.experts.services import draw as draw_service
     from ggzy.kernel import clock
     from ggzy.kernel.ids import make_resident_id, make_uscc
 
@@ -259,7 +259,7 @@ def build_pool(n_experts: int, n_employers: int, rng: random.Random) -> dict[str
     venues = Venue.objects.bulk_create(
         [Venue(name=f"评标室{i:02d}", centre=centre, region=region) for i in range(1, 13)]
     )
-    alg = draw_service.ledger_alg()
+    alg = ledger_alg()
     return {
         "region": region,
         "centre": centre,
@@ -528,21 +528,23 @@ def make_request(world: dict[str, Any], i: int, rng: random.Random) -> Any:
 
 
 def install_phases() -> Phases:
-    from ggzy.experts import drawing, eligibility, notify, sealing
-    from ggzy.experts.services import draw as draw_service
+    from ggzy.core import sealing
+    from ggzy.experts import drawing, eligibility, notify
+    from ggzy.experts.services.draw import attempts, replies
 
     phases = Phases()
-    phases.wrap(draw_service, "_start", "1 _start (tx: screen, snapshot, ledger)")
-    phases.wrap(draw_service, "_snapshot", "1.1  _snapshot (candidates + screen)")
-    phases.wrap(draw_service, "candidates", "1.1.1  candidates() queries", materialise=True)
+    phases.wrap(attempts, "_start", "1 _start (tx: screen, snapshot, ledger)")
+    phases.wrap(attempts, "_snapshot", "1.1  _snapshot (candidates + screen)")
+    phases.wrap(attempts, "candidates", "1.1.1  candidates() queries", materialise=True)
     phases.wrap(eligibility.Screening, "split", "1.1.2  Screening.split (rules)")
     phases.wrap(drawing, "snapshot_digest", "1.2  snapshot_digest (canonical JSON)")
-    phases.wrap(draw_service, "_collect", "2 _collect (hash-chain reveals)")
-    phases.wrap(draw_service, "_finish", "3 _finish (tx: select, seal, invite)")
-    phases.wrap(draw_service, "compute", "3.1  compute (seed + select)")
+    phases.wrap(attempts, "_collect", "2 _collect (hash-chain reveals)")
+    phases.wrap(attempts, "_finish", "3 _finish (tx: select, seal, invite)")
+    phases.wrap(attempts, "compute", "3.1  compute (seed + select)")
     phases.wrap(sealing, "seal", "3.2  seal")
     phases.wrap(notify, "send", "3.3  notify.send (in-app + log)")
-    phases.wrap(draw_service, "record", "ledger record() (all)")
+    for module in (attempts, replies):
+        phases.wrap(module, "record", "ledger record() (all)")
     return phases
 
 

@@ -1,14 +1,69 @@
-"""One settings module, driven by environment variables.
+"""One settings module, driven by environment variables. Every variable ggzy reads, with
+its default (a flag is on for 1, true, yes or on):
 
-DATABASE_URL   sqlite:///PATH or postgres://…; default: SQLite file under var/
-GGZY_VAR_DIR   where the database, files, CA and screenshots live; default <repo>/var
-GGZY_INSTANCE_DIR  where this database's own files live (platform key and seal, development
-               CA, stored files, demo keys); default var/instances/<database> (core/instance.py)
-GGZY_SECRET_KEY, GGZY_DEBUG, GGZY_ALLOWED_HOSTS, REDIS_URL
-GGZY_CRYPTO_SUITE   "gm" (SM2/SM3/SM4) or "intl" (P-256/SHA-256/AES-256-GCM); default gm
-GGZY_PLATFORM_NAME  the name shown in the header
-GGZY_CLOCK_OFFSET_SECONDS  run the platform clock this far ahead of (or behind) the wall clock:
-               a sandbox, or the test suite started at another date; never set in production
+Where things live
+  DATABASE_URL      sqlite:///PATH or postgres://…; default: the SQLite file var/ggzy.sqlite3
+  GGZY_VAR_DIR      the default database, the secret key, collected static files and
+                    screenshots; default <repo>/var
+  GGZY_INSTANCE_DIR this database's own files (platform key and seal, development CA,
+                    stored files, demo keys); default var/instances/<database>
+                    (core/instance.py)
+  GGZY_DB_POOL_SIZE PostgreSQL only: the most connections in the pool; default 20
+  GGZY_TEST_DB      the name of the test database on PostgreSQL, so several test runs can
+                    share one server; default Django's (test_<name>)
+  REDIS_URL         the Channels layer on Redis, for more than one server process; default
+                    the in-memory layer (one process)
+
+Security
+  GGZY_SECRET_KEY   Django's secret key (sessions, signed page keys, OCDS pseudonyms);
+                    default a random key made once and kept in var/secret_key
+  GGZY_DEBUG        Django's debug mode; default off
+  GGZY_ALLOWED_HOSTS  host names served, comma-separated; default 127.0.0.1,localhost,testserver
+  GGZY_CSRF_TRUSTED_ORIGINS  origins trusted for CSRF (https://ggzy.example),
+                    comma-separated; default none
+  GGZY_LOGIN_FAILURE_LIMIT  failed logins before django-axes locks the account for 30
+                    minutes; default 5
+  GGZY_CRYPTO_SUITE "gm" (SM2/SM3/SM4) or "intl" (P-256/SHA-256/AES-256-GCM); default gm
+  GGZY_TRUSTED_CA_FILES  extra trusted root CA certificates (PEM files), comma-separated;
+                    default none
+  GGZY_TRUST_DEV_CA also trust the development CA that `ggzy ca issue` runs; default on (turn
+                    it off in production)
+
+The platform
+  GGZY_PLATFORM_NAME     the Chinese name: pages' header, the admin, the electronic seal,
+                         open data; default 湖南省公共资源交易平台
+  GGZY_PLATFORM_NAME_EN  the English name; default Hunan Public Resource Trading Platform
+  GGZY_OCID_PREFIX       the OCDS ocid prefix; default ocds-ggzy00 (unregistered data)
+  GGZY_TRADE_SYSTEM_CODE the trading system's number in the national data exchange
+                         (交易系统编号, data-spec dataset 501); default empty
+  GGZY_UPLOAD_MAX_BYTES  the largest uploaded file (certificate scans, Excel imports, bank
+                         statements); default 10485760 (10 MiB)
+  GGZY_BID_MAX_BYTES     the largest sealed bid file; default 4294967296 (4 GiB)
+  GGZY_QUALIFICATION_WARNING_DAYS  warn an entity this many days before a qualification
+                         expires; default 30
+  GGZY_CALENDAR_PROVISIONAL_YEARS  years past this one that the provisional working-day
+                         calendar covers (临时工作日历); default 3
+
+Time and the worker
+  GGZY_CLOCK_OFFSET_SECONDS  run the platform clock this far ahead of (or behind) the wall
+                    clock: a sandbox, or the test suite started at another date; default 0;
+                    never set in production
+  GGZY_WORKER_INTERVAL  seconds between two ticks of the scheduler loop (`ggzy worker`, and
+                    the loop inside `ggzy serve`); default 5
+  GGZY_LOG_LEVEL    the level of the ggzy loggers; default INFO
+
+Read elsewhere (commands, the bidder's tools, the test suite)
+  GGZY_ADMIN_PASSWORD    `ggzy createadmin`: the password when --password is not given;
+                         default: asked for
+  GGZY_TOKEN             `ggzy bid …`: the API token when --token is not given; default none
+  GGZY_CREATOR_ID_FILE   the bidder's tools: where this machine's random creator id (recorded
+                         in a bid's fingerprint) is kept; default ~/.config/ggzy/creator-id
+  GGZY_TEST_START        the test suite (tests/conftest.py): the date or moment its clock
+                         starts; default today at 09:00 in Beijing
+
+Settings no environment variable sets (change them in a settings module that imports this
+one): GGZY_CANDIDATE_SCORES_PUBLIC (below), GGZY_OTHER_RIGHTS (auctions/trade_types.py) and
+GGZY_NOTIFY_PROVIDERS (experts/notify.py).
 """
 
 import os

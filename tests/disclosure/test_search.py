@@ -20,7 +20,7 @@ from hypothesis import strategies as st
 from ggzy.accounts.models import Level, Organisation, Region
 from ggzy.disclosure import search
 from ggzy.disclosure.models import Publication
-from ggzy.disclosure.search import Filters, Page
+from ggzy.disclosure.search import Filters, Page, backends
 from ggzy.disclosure.services import Notice, publish
 from ggzy.kernel import clock
 from ggzy.kernel.errors import InvalidInput
@@ -275,7 +275,7 @@ def test_postgres_walk_then_index_gives_the_same_pages(
 ) -> None:
     """Whether the page fills while walking the newest rows or needs the GIN index, the
     pages are the same: every match exactly once, newest first, filters applied."""
-    monkeypatch.setattr(search, "WALK", walk)
+    monkeypatch.setattr(backends, "WALK", walk)
     old = [notice(f"第{i}号教学楼维修工程") for i in range(4)]
     for i in range(3):
         notice(f"第{i}号食堂改造工程")
@@ -304,7 +304,7 @@ def test_region_lists_walk_then_seek_with_the_same_pages(
 ) -> None:
     """A region's list fills from the newest rows or, if they hold too few of the region's
     notices, from the region's index: the same pages either way."""
-    monkeypatch.setattr(search, "WALK", walk)
+    monkeypatch.setattr(backends, "WALK", walk)
     in_city = [notice(f"岳麓区{i}号工程", region=places.yuelu) for i in range(3)]
     for i in range(4):
         notice(f"怀化{i}号工程", region=places.huaihua)

@@ -1,2 +1,3 @@
-"""Online listing, auction and bidding for land, mining and property rights (网上挂牌 / 拍卖 /
-网络竞价). Started in issue 7: so far the bidding engine (``engine``)."""
+"""Online listing, auction and bidding for land, mining, property and other rights (网上挂牌 /
+拍卖 / 网络竞价): the pure bidding engine (``engine``), the services (``services``), and the
+live hall (``consumers``, ``desk``, ``relay``, ``hall``). See docs/auctions.md."""

@@ -1,9 +1,20 @@
 """The scheduler loop (DESIGN §4): one loop runs every due, idempotent job.
 
-Apps declare jobs in their ``tasks.py`` with ``@periodic("name", every=timedelta(...))``.
-Timed trade transitions follow the same pattern: a job selects the trades whose
-``next_check`` is due and runs their transition handlers. Jobs read time only from
-``kernel.clock`` and must be safe to run twice.
+Apps declare jobs in their ``tasks.py`` with ``@periodic("name", every=timedelta(...))``;
+``discover`` imports every app's ``tasks`` module, and each tick of ``loop`` runs the jobs
+whose interval has passed (in process memory: a restarted worker runs every job at once).
+
+Timed trade transitions are jobs too, with no "next check" field of their own: each job
+asks for the rows whose own deadline has passed and that are still in the state before it
+(a lot still taking bids at ``Project.bid_deadline``, an opening still decrypting at
+``window_ends_at``, an auction still announced at its ``deadline`` or still waiting on a
+pre-emption right at ``pre_emption_ends_at``, an invitation still pending at ``reply_by``,
+a sanction past ``status_until``), then moves each one on in its own transaction under its
+row lock, checking the state again — so a job that runs twice, or late, changes nothing
+more. A step a person takes once a period is over (the award after the candidates'
+publicity) checks the clock when that person acts; what is overdue (refunds, answers,
+contracts: warnings and to-dos) is computed when it is read.
+Jobs read time only from ``kernel.clock``.
 """
 
 from __future__ import annotations
