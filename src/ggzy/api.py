@@ -19,13 +19,13 @@ from ggzy.catalogue.api import router as catalogue_router
 from ggzy.core.api import router as ledger_router
 from ggzy.core.http import error_body
 from ggzy.deposits.api import router as deposits_router
-from ggzy.disclosure.dataspec_api import router as dataspec_router
 from ggzy.disclosure.notices_api import router as notices_router
-from ggzy.disclosure.ocds_api import router as ocds_router
 from ggzy.entities.api import router as entities_router
 from ggzy.evaluation.api import router as evaluation_router
 from ggzy.experts.api import router as experts_router
 from ggzy.kernel.errors import DomainError
+from ggzy.portal.dataspec_api import router as dataspec_router
+from ggzy.portal.ocds_api import router as ocds_router
 from ggzy.tendering.api import router as tendering_router
 from ggzy.web.api import router as workspace_router
 

@@ -132,6 +132,7 @@ INSTALLED_APPS = [
     "ggzy.evaluation",
     "ggzy.awards",
     "ggzy.disclosure",
+    "ggzy.portal",
     "ggzy.auctions",
     "ggzy.web",
 ]

@@ -25,6 +25,6 @@ urlpatterns = [
     path("awards/", include("ggzy.awards.urls")),
     path("auctions/", include("ggzy.auctions.urls")),
     path("calendar/", include("ggzy.workcalendar.urls")),
-    path("", include("ggzy.disclosure.urls")),
+    path("", include("ggzy.portal.urls")),
     path("", include("ggzy.web.urls")),
 ]

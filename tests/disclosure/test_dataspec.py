@@ -14,9 +14,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from ggzy.accounts.models import Level, Organisation, Region, Role, User
-from ggzy.disclosure import dataspec
 from ggzy.evaluation.models import Member
 from ggzy.kernel import clock
+from ggzy.portal import dataspec
 from ggzy.tendering.models import Bid, Lot
 
 from ..awards.flow import AWARDS, candidates, evaluated

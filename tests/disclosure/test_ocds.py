@@ -27,11 +27,11 @@ from referencing.jsonschema import DRAFT4
 from ggzy.core.scheduler import run_due
 from ggzy.demo.full_tender import full_tender
 from ggzy.demo.load import load
-from ggzy.disclosure import ocds
 from ggzy.entities.models import EntityKind, EntityStatus, MarketEntity
 from ggzy.evaluation.models import Member
 from ggzy.kernel import clock
 from ggzy.kernel.ids import make_resident_id
+from ggzy.portal import ocds
 from ggzy.tendering import procedures
 from ggzy.tendering.models import Project
 

@@ -22,7 +22,7 @@ from ggzy.kernel.errors import InvalidInput
 
 from . import search, selectors
 from .models import Publication
-from .ocds_api import parse_limit
+from .selectors import parse_limit
 
 router = Router(tags=["open data 开放数据 (notices 公告)"])
 

@@ -10,7 +10,7 @@ from typing import Any
 from django.http import QueryDict
 
 from ggzy.accounts.models import Organisation, Region
-from ggzy.kernel.errors import NotFound
+from ggzy.kernel.errors import InvalidInput, NotFound
 
 from .models import Attachment, Category, Kind, Publication
 from .search import Filters
@@ -136,3 +136,20 @@ def region_options() -> list[tuple[str, str]]:
         (code[: _PREFIX[level]], "　" * (_PREFIX[level] // 2 - 1) + name)
         for code, name, level in regions
     ]
+
+
+DEFAULT_LIMIT = 20
+MAX_LIMIT = 100
+
+
+def parse_limit(value: str | None) -> int:
+    if value is None or value == "":
+        return DEFAULT_LIMIT
+    if value.isascii() and value.isdigit() and 1 <= int(value) <= MAX_LIMIT:
+        return int(value)
+    raise InvalidInput(
+        f"limit 须为 1 至 {MAX_LIMIT} 的整数",
+        f"limit must be a whole number from 1 to {MAX_LIMIT}",
+        code="bad_limit",
+        field="limit",
+    )

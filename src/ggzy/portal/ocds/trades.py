@@ -9,12 +9,12 @@ from django.conf import settings
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from ggzy.awards.models import Award, Contract, Performance
+from ggzy.disclosure.models import Category
+from ggzy.disclosure.search import Filters
 from ggzy.evaluation.models import Evaluation, Rejection
 from ggzy.kernel.errors import InvalidInput
 from ggzy.tendering.models import Bid, Document, Lot, Notice, Project, Sector
 
-from ..models import Category
-from ..search import Filters
 from .identifiers import code_of
 from .values import day_start_at
 

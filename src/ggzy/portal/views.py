@@ -12,10 +12,11 @@ from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 
 from ggzy.core.http import bilingual
+from ggzy.disclosure import search, selectors, verification
+from ggzy.disclosure.models import Publication
 from ggzy.kernel.errors import DomainError
 
-from . import results, search, selectors, verification
-from .models import Publication
+from . import results
 
 PAGE = 20
 

@@ -16,12 +16,12 @@ from django.urls import NoReverseMatch, reverse
 from ggzy.accounts.models import Role, User
 from ggzy.accounts.selectors import region_prefix
 from ggzy.deposits.models import Deposit
+from ggzy.disclosure.policy import mask
 from ggzy.entities.models import EntityKind, MarketEntity
 from ggzy.evaluation.models import Evaluation, Member
 from ggzy.kernel import clock
 from ggzy.tendering.models import Bid, Document, Lot, Notice, Project, Sector
 
-from ..policy import mask
 from .deal_code import unified_deal_code
 
 EXCHANGE_ROLES = frozenset({Role.ADMIN, Role.SUPERVISOR, Role.OVERSIGHT})

@@ -11,12 +11,12 @@ from xml.etree import ElementTree
 from django.conf import settings
 
 from ggzy.catalogue.models import Procedure as CatalogueProcedure
+from ggzy.disclosure.policy import mask
 from ggzy.entities.models import EntityKind, MarketEntity
 from ggzy.evaluation.method import METHOD_NAMES
 from ggzy.tendering.models import Lot, Notice, Project
 from ggzy.tendering.procedures import PROCEDURES
 
-from ..policy import mask
 from .rows import Absent, Computed, Const, Row, Source, resolve, reverse_one
 
 

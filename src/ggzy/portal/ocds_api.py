@@ -21,14 +21,14 @@ from typing import Any
 from django.http import HttpRequest, HttpResponse
 from ninja import Router
 
+from ggzy.disclosure import selectors
+from ggzy.disclosure.selectors import parse_limit
 from ggzy.kernel.errors import InvalidInput, NotFound
 
-from . import ocds, selectors
+from . import ocds
 
 router = Router(tags=["open data 开放数据 (OCDS 1.1)"])
 
-DEFAULT_LIMIT = 20
-MAX_LIMIT = 100
 CONTENT_TYPE = "application/json; charset=utf-8"
 
 
@@ -38,19 +38,6 @@ def _json(data: Any, status: int = 200) -> HttpResponse:
 
 def _base_url(request: HttpRequest) -> str:
     return request.build_absolute_uri("/")
-
-
-def parse_limit(value: str | None) -> int:
-    if value is None or value == "":
-        return DEFAULT_LIMIT
-    if value.isascii() and value.isdigit() and 1 <= int(value) <= MAX_LIMIT:
-        return int(value)
-    raise InvalidInput(
-        f"limit 须为 1 至 {MAX_LIMIT} 的整数",
-        f"limit must be a whole number from 1 to {MAX_LIMIT}",
-        code="bad_limit",
-        field="limit",
-    )
 
 
 def _trade(ocid: str) -> ocds.Trade:
