@@ -9,6 +9,13 @@ GGZY_CRYPTO_SUITE   "gm" (SM2/SM3/SM4) or "intl" (P-256/SHA-256/AES-256-GCM); de
 GGZY_PLATFORM_NAME  the name shown in the header
 GGZY_CLOCK_OFFSET_SECONDS  run the platform clock this far ahead of (or behind) the wall clock:
                a sandbox, or the test suite started at another date; never set in production
+GGZY_LOGIN_ACCOUNT_FAILURE_LIMIT  failed logins that lock an account, from any addresses;
+               default 5 (GGZY_LOGIN_FAILURE_LIMIT, its former name, is still read)
+GGZY_LOGIN_ADDRESS_FAILURE_LIMIT  failed logins that lock an address, to any accounts;
+               default 20 (offices behind one address share it)
+GGZY_LOGIN_COOLOFF_MINUTES  how long a failed login counts, so when a lock ends by itself;
+               default 30. An administrator releases a lock sooner: the admin's 登录失败记录
+               page, or ``ggzy unlock --user NAME | --ip ADDRESS`` (both in the ledger)
 """
 
 import os
@@ -171,9 +178,21 @@ AUTHENTICATION_BACKENDS = [
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "web:workspace"
 LOGOUT_REDIRECT_URL = "web:home"
-AXES_FAILURE_LIMIT = int(os.environ.get("GGZY_LOGIN_FAILURE_LIMIT", "5"))
-AXES_COOLOFF_TIME = 0.5  # hours
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# Login lockout (accounts/lockout.py): an account after N failures from any addresses, an
+# address after M failures to any accounts; each lock ends after the cool-off or when an
+# administrator releases it.
+GGZY_LOGIN_ACCOUNT_FAILURE_LIMIT = int(
+    os.environ.get("GGZY_LOGIN_ACCOUNT_FAILURE_LIMIT")
+    or os.environ.get("GGZY_LOGIN_FAILURE_LIMIT")
+    or "5"
+)
+GGZY_LOGIN_ADDRESS_FAILURE_LIMIT = int(os.environ.get("GGZY_LOGIN_ADDRESS_FAILURE_LIMIT", "20"))
+AXES_HANDLER = "ggzy.accounts.lockout.LockoutHandler"
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]  # each counted on its own
+AXES_FAILURE_LIMIT = GGZY_LOGIN_ACCOUNT_FAILURE_LIMIT  # the handler scales the address's
+AXES_COOLOFF_TIME = timedelta(minutes=float(os.environ.get("GGZY_LOGIN_COOLOFF_MINUTES", "30")))
+# A locked login is refused without counting, so a lock ends when it said it would.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_ENABLE_ACCESS_FAILURE_LOG = True
 AXES_LOCKOUT_CALLABLE = "ggzy.accounts.views.lockout_response"
 AXES_RESET_ON_SUCCESS = True
