@@ -16,6 +16,11 @@ GGZY_LOGIN_ADDRESS_FAILURE_LIMIT  failed logins that lock an address, to any acc
 GGZY_LOGIN_COOLOFF_MINUTES  how long a failed login counts, so when a lock ends by itself;
                default 30. An administrator releases a lock sooner: the admin's 登录失败记录
                page, or ``ggzy unlock --user NAME | --ip ADDRESS`` (both in the ledger)
+GGZY_NOTIFY_PROVIDERS  how drawn experts are notified, comma-separated: "in_app", "log", or the
+               dotted path of a provider (an SMS gateway's adapter); default in_app,log
+GGZY_OUTBOX_DELIVER_ON_COMMIT  deliver outbox messages (notifications) as soon as their
+               transaction commits, in the committing process; default on. Off, or failing,
+               the worker delivers them within a tick (core/outbox.py)
 """
 
 import os
@@ -276,6 +281,10 @@ GGZY_TRUSTED_CA_FILES = [p for p in os.environ.get("GGZY_TRUSTED_CA_FILES", "").
 GGZY_TRUST_DEV_CA = _env_bool("GGZY_TRUST_DEV_CA", True)
 GGZY_UPLOAD_MAX_BYTES = int(os.environ.get("GGZY_UPLOAD_MAX_BYTES", str(10 * 1024 * 1024)))
 GGZY_WORKER_INTERVAL = float(os.environ.get("GGZY_WORKER_INTERVAL", "5"))
+GGZY_NOTIFY_PROVIDERS = tuple(
+    p.strip() for p in os.environ.get("GGZY_NOTIFY_PROVIDERS", "in_app,log").split(",") if p.strip()
+)
+GGZY_OUTBOX_DELIVER_ON_COMMIT = _env_bool("GGZY_OUTBOX_DELIVER_ON_COMMIT", True)
 GGZY_QUALIFICATION_WARNING_DAYS = int(os.environ.get("GGZY_QUALIFICATION_WARNING_DAYS", "30"))
 # How many years past this one the provisional working-day calendar covers (临时工作日历): a
 # year with no official holiday schedule yet is counted conservatively; beyond it, an error.
