@@ -101,6 +101,8 @@ def test_the_message_says_what_is_locked_until_when_and_who_can_release_it(
     settings.GGZY_LOGIN_ADDRESS_FAILURE_LIMIT = 37
     form = Client().get("/accounts/login/").content.decode()
     assert "登录失败 37 次" in form
+    english = Client().get("/accounts/login/", headers={"accept-language": "en"})
+    assert "or 37 from one network address" in english.content.decode()
 
 
 def test_a_lock_ends_by_itself_after_the_cool_off(
