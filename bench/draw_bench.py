@@ -542,7 +542,7 @@ def install_phases() -> Phases:
     phases.wrap(attempts, "_finish", "3 _finish (tx: select, seal, invite)")
     phases.wrap(attempts, "compute", "3.1  compute (seed + select)")
     phases.wrap(sealing, "seal", "3.2  seal")
-    phases.wrap(notify, "send", "3.3  notify.send (in-app + log)")
+    phases.wrap(notify, "enqueue", "3.3  notify.enqueue (outbox rows)")
     for module in (attempts, replies):
         phases.wrap(module, "record", "ledger record() (all)")
     return phases

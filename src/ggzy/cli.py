@@ -222,6 +222,35 @@ def cmd_createadmin(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_unlock(args: argparse.Namespace) -> int:
+    from ggzy.accounts import lockout
+    from ggzy.accounts.services import release_lockout
+    from ggzy.kernel import clock
+    from ggzy.kernel.errors import DomainError
+
+    if args.user is None and args.ip is None:
+        locks = lockout.current_locks()
+        for lock in locks:
+            what = "账号 account" if lock.parameter == lockout.ACCOUNT else "地址 address"
+            count = f"{lock.failures}/{lock.limit}"
+            until = clock.local_text(lock.until)
+            print(f"{what}  {lock.value}  失败 failures {count}  解锁 unlocks {until}")
+        print(f"当前锁定 {len(locks)} 个 / {len(locks)} locked now")
+        return 0
+    try:
+        forgotten = release_lockout(
+            by=f"cli:{getpass.getuser()}", username=args.user or "", ip_address=args.ip or ""
+        )
+    except DomainError as exc:
+        print(exc.message_zh, file=sys.stderr)
+        print(exc.message_en, file=sys.stderr)
+        return 1
+    what = f"账号 {args.user}" if args.user else f"地址 {args.ip}"
+    print(f"已解除{what}的登录锁定，清除失败记录 {forgotten} 条（已记入账本）")
+    print(f"released: {forgotten} records of failed logins forgotten (witnessed in the ledger)")
+    return 0
+
+
 def cmd_ledger_verify(args: argparse.Namespace) -> int:
     from ggzy.core.selectors import verify_ledger
 
@@ -452,6 +481,15 @@ def build_parser() -> argparse.ArgumentParser:
     p = add("createadmin", cmd_createadmin, "create a platform administrator")
     p.add_argument("--username")
     p.add_argument("--password")
+
+    p = add(
+        "unlock",
+        cmd_unlock,
+        "release a login lock (account or address); without options, list the locks",
+    )
+    who = p.add_mutually_exclusive_group()
+    who.add_argument("--user", metavar="NAME", help="release this account")
+    who.add_argument("--ip", metavar="ADDRESS", help="release this network address")
 
     p = add("worker", cmd_worker, "run the scheduler loop")
     p.add_argument("--once", action="store_true", help="run the due jobs once and exit")

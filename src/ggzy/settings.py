@@ -21,8 +21,13 @@ Security
   GGZY_ALLOWED_HOSTS  host names served, comma-separated; default 127.0.0.1,localhost,testserver
   GGZY_CSRF_TRUSTED_ORIGINS  origins trusted for CSRF (https://ggzy.example),
                     comma-separated; default none
-  GGZY_LOGIN_FAILURE_LIMIT  failed logins before django-axes locks the account for 30
-                    minutes; default 5
+  GGZY_LOGIN_ACCOUNT_FAILURE_LIMIT  failed logins that lock an account, from any
+                    addresses; default 5 (GGZY_LOGIN_FAILURE_LIMIT, its former name, is still read)
+  GGZY_LOGIN_ADDRESS_FAILURE_LIMIT  failed logins that lock an address, to any accounts;
+                    default 20 (offices behind one address share it)
+  GGZY_LOGIN_COOLOFF_MINUTES  how long a failed login counts, so when a lock ends by itself;
+                    default 30. An administrator releases a lock sooner: the admin's 登录失败记录
+                    page, or `ggzy unlock --user NAME | --ip ADDRESS` (both in the ledger)
   GGZY_CRYPTO_SUITE "gm" (SM2/SM3/SM4) or "intl" (P-256/SHA-256/AES-256-GCM); default gm
   GGZY_TRUSTED_CA_FILES  extra trusted root CA certificates (PEM files), comma-separated;
                     default none
@@ -51,6 +56,12 @@ Time and the worker
   GGZY_WORKER_INTERVAL  seconds between two ticks of the scheduler loop (`ggzy worker`, and
                     the loop inside `ggzy serve`); default 5
   GGZY_LOG_LEVEL    the level of the ggzy loggers; default INFO
+  GGZY_OUTBOX_DELIVER_ON_COMMIT  deliver outbox messages (notifications) as soon as their
+                    transaction commits, in the committing process; default on. Off, or
+                    failing, the worker delivers them within a tick (core/outbox.py)
+  GGZY_NOTIFY_PROVIDERS  how drawn experts are notified, comma-separated: "in_app", "log",
+                    or the dotted path of a provider (an SMS gateway's adapter); default
+                    in_app,log
 
 Read elsewhere (commands, the bidder's tools, the test suite)
   GGZY_ADMIN_PASSWORD    `ggzy createadmin`: the password when --password is not given;
@@ -62,8 +73,8 @@ Read elsewhere (commands, the bidder's tools, the test suite)
                          starts; default today at 09:00 in Beijing
 
 Settings no environment variable sets (change them in a settings module that imports this
-one): GGZY_CANDIDATE_SCORES_PUBLIC (below), GGZY_OTHER_RIGHTS (auctions/trade_types.py) and
-GGZY_NOTIFY_PROVIDERS (experts/notify.py).
+one): GGZY_CANDIDATE_SCORES_PUBLIC (below), and GGZY_OTHER_RIGHTS
+(auctions/trade_types.py).
 """
 
 import os
@@ -228,9 +239,21 @@ AUTHENTICATION_BACKENDS = [
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "web:workspace"
 LOGOUT_REDIRECT_URL = "web:home"
-AXES_FAILURE_LIMIT = int(os.environ.get("GGZY_LOGIN_FAILURE_LIMIT", "5"))
-AXES_COOLOFF_TIME = 0.5  # hours
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# Login lockout (accounts/lockout.py): an account after N failures from any addresses, an
+# address after M failures to any accounts; each lock ends after the cool-off or when an
+# administrator releases it.
+GGZY_LOGIN_ACCOUNT_FAILURE_LIMIT = int(
+    os.environ.get("GGZY_LOGIN_ACCOUNT_FAILURE_LIMIT")
+    or os.environ.get("GGZY_LOGIN_FAILURE_LIMIT")
+    or "5"
+)
+GGZY_LOGIN_ADDRESS_FAILURE_LIMIT = int(os.environ.get("GGZY_LOGIN_ADDRESS_FAILURE_LIMIT", "20"))
+AXES_HANDLER = "ggzy.accounts.lockout.LockoutHandler"
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]  # each counted on its own
+AXES_FAILURE_LIMIT = GGZY_LOGIN_ACCOUNT_FAILURE_LIMIT  # the handler scales the address's
+AXES_COOLOFF_TIME = timedelta(minutes=float(os.environ.get("GGZY_LOGIN_COOLOFF_MINUTES", "30")))
+# A locked login is refused without counting, so a lock ends when it said it would.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_ENABLE_ACCESS_FAILURE_LOG = True
 AXES_LOCKOUT_CALLABLE = "ggzy.accounts.views.lockout_response"
 AXES_RESET_ON_SUCCESS = True
@@ -314,6 +337,10 @@ GGZY_TRUSTED_CA_FILES = [p for p in os.environ.get("GGZY_TRUSTED_CA_FILES", "").
 GGZY_TRUST_DEV_CA = _env_bool("GGZY_TRUST_DEV_CA", True)
 GGZY_UPLOAD_MAX_BYTES = int(os.environ.get("GGZY_UPLOAD_MAX_BYTES", str(10 * 1024 * 1024)))
 GGZY_WORKER_INTERVAL = float(os.environ.get("GGZY_WORKER_INTERVAL", "5"))
+GGZY_NOTIFY_PROVIDERS = tuple(
+    p.strip() for p in os.environ.get("GGZY_NOTIFY_PROVIDERS", "in_app,log").split(",") if p.strip()
+)
+GGZY_OUTBOX_DELIVER_ON_COMMIT = _env_bool("GGZY_OUTBOX_DELIVER_ON_COMMIT", True)
 GGZY_QUALIFICATION_WARNING_DAYS = int(os.environ.get("GGZY_QUALIFICATION_WARNING_DAYS", "30"))
 # How many years past this one the provisional working-day calendar covers (临时工作日历): a
 # year with no official holiday schedule yet is counted conservatively; beyond it, an error.

@@ -261,7 +261,7 @@ def test_certificate_login_respects_the_password_lockout(
     for _ in range(settings.AXES_FAILURE_LIMIT):
         client.post("/accounts/login/", {"username": "bidder", "password": "wrong"})
     response = _login(client, cert, key)
-    assert response.status_code == 403 and response.json()["code"] == "account_locked"
+    assert response.status_code == 429 and response.json()["code"] == "account_locked"
     assert client.get("/api/v1/accounts/me").status_code == 401
 
 

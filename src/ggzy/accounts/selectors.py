@@ -40,6 +40,11 @@ def tokens_of(user: User) -> QuerySet[ApiToken]:
     return ApiToken.objects.filter(user=user)
 
 
+def is_administrator(user: User) -> bool:
+    """The platform's administrators (系统管理员): they release login locks, among others."""
+    return user.is_authenticated and (user.role == Role.ADMIN or user.is_superuser)
+
+
 def is_centre_staff(user: User) -> bool:
     return user.is_authenticated and user.role in {Role.CENTRE, Role.ADMIN}
 

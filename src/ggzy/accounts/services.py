@@ -1,12 +1,14 @@
-"""Write path for accounts: API tokens (接入令牌)."""
+"""Write path for accounts: API tokens (接入令牌), releasing login locks, notifications."""
 
 from __future__ import annotations
 
 import hashlib
+import ipaddress
 import secrets
 from collections.abc import Sequence
 from datetime import timedelta
 
+from axes.handlers.proxy import AxesProxyHandler
 from django.db import transaction
 
 from ggzy.core.services import record
@@ -14,6 +16,7 @@ from ggzy.kernel import clock
 from ggzy.kernel.errors import Forbidden, InvalidInput, NotFound
 
 from .models import ApiToken, Notification, User
+from .selectors import is_administrator
 
 TOKEN_PREFIX = "ggzy"  # noqa: S105 — a public marker, not a secret
 MAX_TOKEN_DAYS = 366
@@ -94,6 +97,66 @@ def authenticate_token(raw: str) -> ApiToken | None:
     if token.last_used_at is None or now - token.last_used_at >= LAST_USED_RESOLUTION:
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
     return token
+
+
+@transaction.atomic
+def release_lockout(
+    *, by: User | str, username: str = "", ip_address: str = "", ip: str | None = None
+) -> int:
+    """Release a login lock (解除登录锁定) before its cool-off ends: forget the failed logins
+    of an account (from every address) or of an address (to every account); return how many
+    records of failures were forgotten. ``by`` is the administrator who releases it, or, from
+    the command line (which has the database already), the ledger actor ``cli:<login>``."""
+    if isinstance(by, User):
+        if not is_administrator(by):
+            raise Forbidden(
+                "只有系统管理员可以解除登录锁定", "only an administrator may release a login lock"
+            )
+        actor = by.actor
+    else:
+        actor = by
+    username, ip_address = username.strip(), ip_address.strip()
+    if bool(username) == bool(ip_address):
+        raise InvalidInput(
+            "请给出要解锁的账号或网络地址（二者之一）",
+            "give the account or the network address to release (one of them)",
+            field="username",
+        )
+    if ip_address:
+        try:
+            ip_address = str(ipaddress.ip_address(ip_address))
+        except ValueError:
+            raise InvalidInput(
+                f"“{ip_address}”不是有效的网络地址",
+                f"{ip_address!r} is not a valid network address",
+                field="ip_address",
+            ) from None
+    forgotten = AxesProxyHandler.reset_attempts(
+        username=username or None, ip_address=ip_address or None
+    )
+    if not forgotten:
+        what_zh, what_en = (
+            (f"账号“{username}”", f"the account {username!r}")
+            if username
+            else (f"网络地址 {ip_address}", f"the address {ip_address}")
+        )
+        raise NotFound(
+            f"{what_zh}没有登录失败记录，无需解锁",
+            f"{what_en} has no failed logins on record: there is nothing to release",
+            code="not_locked",
+        )
+    record(
+        "login.lock_released",
+        subject=f"account:{username}" if username else f"address:{ip_address}",
+        actor=actor,
+        ip=ip,
+        payload={
+            "username": username or None,
+            "ip_address": ip_address or None,
+            "records_forgotten": forgotten,
+        },
+    )
+    return forgotten
 
 
 def notify(

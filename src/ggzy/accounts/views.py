@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from django.contrib import messages
@@ -15,7 +16,7 @@ from django_otp import login as otp_login
 from ggzy.core.http import flash_error, form_error
 from ggzy.kernel.errors import DomainError
 
-from . import otp, selectors, services
+from . import lockout, otp, selectors, services
 from .forms import LoginForm, OtpForm, TokenForm
 from .models import ApiToken, User
 
@@ -25,6 +26,15 @@ class LoginView(auth_views.LoginView):
     authentication_form = LoginForm
     redirect_authenticated_user = True
 
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        limits = lockout.limits()
+        return super().get_context_data(
+            account_limit=limits[lockout.ACCOUNT],
+            address_limit=limits[lockout.ADDRESS],
+            cool_off_minutes=int(lockout.cool_off().total_seconds() // 60),
+            **kwargs,
+        )
+
     def get_success_url(self) -> str:
         user = self.request.user
         if getattr(user, "needs_second_factor", False):
@@ -33,9 +43,14 @@ class LoginView(auth_views.LoginView):
 
 
 def lockout_response(
-    request: HttpRequest, credentials: Any, *args: Any, **kwargs: Any
+    request: HttpRequest, original_response: Any = None, credentials: Any = None
 ) -> HttpResponse:
-    return render(request, "accounts/locked.html", status=429)
+    """The page for a refused login (axes' ``AXES_LOCKOUT_CALLABLE``): what is locked, when
+    the lock ends by itself, and that an administrator can release it sooner."""
+    if credentials is None and isinstance(original_response, Mapping):
+        credentials = original_response  # axes' asynchronous middleware passes it second
+    context = {"locks": lockout.locks_for(request, credentials)}
+    return render(request, "accounts/locked.html", context, status=429)
 
 
 @login_required

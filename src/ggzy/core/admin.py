@@ -3,7 +3,7 @@ from typing import Any
 from django.contrib import admin
 from django.http import HttpRequest
 
-from .models import Checkpoint, LedgerEntry
+from .models import Checkpoint, LedgerEntry, OutboxMessage
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -27,3 +27,11 @@ class LedgerEntryAdmin(ReadOnlyAdmin):
 @admin.register(Checkpoint)
 class CheckpointAdmin(ReadOnlyAdmin):
     list_display = ("day", "first_seq", "last_seq", "alg", "root")
+
+
+@admin.register(OutboxMessage)
+class OutboxMessageAdmin(ReadOnlyAdmin):
+    """What waits to leave, and why it has not: read-only, the worker delivers it."""
+
+    list_display = ("id", "kind", "created_at", "attempts", "due_at", "delivered_at", "last_error")
+    list_filter = ("kind", ("delivered_at", admin.EmptyFieldListFilter))

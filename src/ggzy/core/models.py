@@ -1,9 +1,11 @@
-"""Storage of the ledger (数字见证账本): append-only entries, the head, daily checkpoints."""
+"""Storage of the ledger (数字见证账本): append-only entries, the head, daily checkpoints;
+the instance's identity; the outbox of messages to the outside world."""
 
 from __future__ import annotations
 
 from typing import Any, NoReturn
 
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -130,3 +132,32 @@ class Instance(AppendOnlyModel):
 
     def __str__(self) -> str:
         return self.uid
+
+
+class OutboxMessage(models.Model):
+    """A message to the outside world (待发消息: an SMS, a voice call, a bank instruction…),
+    written in the transaction of the change that causes it and delivered after that commits,
+    by ``core.outbox``: a rollback sends nothing, and nothing committed is ever lost."""
+
+    kind = models.CharField(_("类型"), max_length=64)  # its handler in core.outbox
+    payload = models.JSONField(_("内容"), encoder=DjangoJSONEncoder)
+    created_at = models.DateTimeField(_("生成时间"))
+    due_at = models.DateTimeField(_("下次投递时间"))
+    attempts = models.PositiveIntegerField(_("投递次数"), default=0)
+    delivered_at = models.DateTimeField(_("投递时间"), null=True, blank=True)
+    last_error = models.TextField(_("最近一次失败原因"), blank=True)
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name = _("待发消息")
+        verbose_name_plural = _("待发消息")
+        indexes = [
+            models.Index(
+                fields=["due_at"],
+                condition=models.Q(delivered_at__isnull=True),
+                name="core_outbox_undelivered_due",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"#{self.pk} {self.kind}"

@@ -72,3 +72,10 @@ class Conflict(DomainError):
 
     status = 409
     default_code = "conflict"
+
+
+class TooManyAttempts(DomainError):
+    """Refused for a while after too many failed attempts, e.g. a locked login (429)."""
+
+    status = 429
+    default_code = "locked"

@@ -19,12 +19,12 @@ import secrets
 from datetime import timedelta
 from pathlib import Path
 
-from axes.handlers.proxy import AxesProxyHandler
 from django.conf import settings
 from django.contrib.auth import login, user_login_failed
 from django.db import IntegrityError, transaction
 from django.http import HttpRequest
 
+from ggzy.accounts.lockout import check_login_allowed
 from ggzy.accounts.models import User
 from ggzy.accounts.selectors import is_centre_staff
 from ggzy.core.services import record
@@ -398,11 +398,6 @@ def login_with_certificate(
         _login_failed(request, label, exc)
         raise  # pragma: no cover - _login_failed raises
     user = certificate.user
-    if AxesProxyHandler.is_locked(request, credentials={"username": user.username}):
-        raise Forbidden(
-            "该账号因多次登录失败已被暂时锁定，请稍后再试",
-            "this account is locked after repeated failed logins; try again later",
-            code="account_locked",
-        )
+    check_login_allowed(request, username=user.username)
     login(request, user, backend=LOGIN_BACKEND)
     return user

@@ -275,7 +275,7 @@ def _finish(attempt: DrawAttempt, reveals: dict[str, str], actor: str) -> DrawAt
             for expert in Expert.objects.filter(pk__in=ids).select_related("user")
         ]
     for invitation in Invitation.objects.bulk_create(invitations):
-        notify.send(_invitation_message(invitation))
+        notify.enqueue(_invitation_message(invitation))
     record(
         "expert.drawn",
         subject=subject_of(request),
