@@ -224,7 +224,7 @@ def letter(request: HttpRequest, letter_id: int) -> FileResponse:
     except DomainError as exc:
         raise Http404(exc.message_zh) from exc
     return FileResponse(
-        open(found.file, "rb"),
+        selectors.letter_file(found),
         content_type="application/pdf",
         filename=f"{found.award.lot.code}-{found.get_kind_display()}.pdf",
     )

@@ -270,7 +270,7 @@ def report_pdf(request: HttpRequest, evaluation_id: int) -> HttpResponseBase:
     except DomainError as exc:
         return _refused(request, exc)
     return FileResponse(
-        open(evaluation.report_file, "rb"),  # the response closes it
+        selectors.report_file(evaluation),  # the response closes it
         content_type="application/pdf",
         filename=f"{evaluation.lot.code}-评标报告.pdf",
     )

@@ -17,10 +17,11 @@ from pathlib import Path
 from typing import IO, Any
 
 from django.conf import settings
+from django.core.files.storage import default_storage
 from django.db import transaction
 
 from ggzy.accounts.models import User
-from ggzy.core import platform_key
+from ggzy.core import files, platform_key
 from ggzy.core.services import record
 from ggzy.entities.models import Certificate, CertUsage, MarketEntity
 from ggzy.entities.services.certificates import trust_store
@@ -67,10 +68,17 @@ class OffsetConflict(Conflict):
         return super().as_dict() | {"received": self.received}
 
 
-def bid_dir(lot: Lot) -> Path:
-    path = Path(settings.MEDIA_ROOT) / "tendering" / "bids" / lot.code
+def spool_dir() -> Path:
+    """Where bids wait while their chunks arrive (GGZY_UPLOAD_DIR): a local directory whose
+    files are written at any offset; a complete, verified bid moves on to the file store."""
+    path = Path(settings.GGZY_UPLOAD_DIR)
     path.mkdir(parents=True, exist_ok=True)
     return path
+
+
+def stored_name(upload: Upload) -> str:
+    """The sealed bid's name in the file store, relative to its root."""
+    return f"tendering/bids/{upload.lot.code}/{upload.token}.sealed"
 
 
 def _refused(zh: str, en: str, code: str, field: str = "header") -> InvalidInput:
@@ -240,7 +248,7 @@ def start_upload(
             "size",
         )
     token = secrets.token_hex(16)
-    path = bid_dir(lot) / f"{token}.sealed"
+    path = spool_dir() / f"{token}.part"
     path.touch(exist_ok=False)
     return Upload.objects.create(
         token=token,
@@ -372,8 +380,35 @@ def receive_chunk(
     return get_upload(user, token)
 
 
+def _received(upload: Upload) -> IO[bytes]:
+    """The received container: the spool file, or the stored one when an earlier completion
+    stored it and then failed to commit (the spool had been moved into the store)."""
+    if Path(upload.path).exists():
+        return open(upload.path, "rb")
+    if default_storage.exists(stored_name(upload)):
+        return files.open_stored(stored_name(upload))
+    raise Conflict(
+        "已接收的投标文件丢失，请重新上传",
+        "the received bid file is missing: upload it again",
+        code="upload_lost",
+    )
+
+
+def _store(upload: Upload) -> str:
+    """Move the verified container from the spool into the file store (a rename on the local
+    disk, a streamed multipart upload to S3); returns its stored name."""
+    name = stored_name(upload)
+    if not Path(upload.path).exists():
+        return name  # stored by an attempt that did not commit: ``_received`` read it there
+    if default_storage.exists(name):
+        # Left by an attempt that rolled back: while the upload is receiving, no bid refers
+        # to it (the lot is locked), so it is replaced rather than stored under a new name.
+        default_storage.delete(name)
+    return files.store_spooled(name, Path(upload.path))
+
+
 def _verify_file(upload: Upload) -> SealedHeader:
-    with open(upload.path, "rb") as src:
+    with _received(upload) as src:
         sealed = read_header(src)
         if sealed.header_bytes != bytes(upload.header) or sealed.signature != bytes(
             upload.signature
@@ -434,7 +469,8 @@ def complete_upload(*, user: User, token: str, ip: str | None = None) -> Bid:
     lot = lock_lot(upload.lot_id)
     if upload.status == Upload.Status.COMPLETE:
         # A retry after a lost response gets the same receipt back.
-        return Bid.objects.select_related("lot", "entity").get(file=upload.path)
+        assert upload.bid_id is not None  # set with the status, in one save
+        return Bid.objects.select_related("lot", "entity").get(pk=upload.bid_id)
     if upload.status != Upload.Status.RECEIVING:
         raise Conflict("上传已结束", "the upload is finished", code="upload_finished")
     now = before_deadline(lot.project)
@@ -473,7 +509,7 @@ def complete_upload(*, user: User, token: str, ip: str | None = None) -> Bid:
         entity=upload.entity,
         submitted_by=user,
         signer=upload.signer,
-        file=upload.path,
+        file=stored_name(upload),
         size=upload.size,
         ciphertext_digest=sealed.header.ciphertext_digest,
         header=sealed.header_bytes,
@@ -487,8 +523,14 @@ def complete_upload(*, user: User, token: str, ip: str | None = None) -> Bid:
     )
     bid.receipt_signature = platform_key.sign(receipt_document(bid))
     bid.save(update_fields=["receipt_signature"])
-    upload.status = Upload.Status.COMPLETE
-    upload.save(update_fields=["status"])
+    upload.status, upload.bid = Upload.Status.COMPLETE, bid
+    upload.save(update_fields=["status", "bid"])
+    # Last, once every row is written: after it only the commit can fail, and a retry then
+    # finds the stored file (``_received``).
+    stored = _store(upload)
+    if stored != bid.file:  # the store chose another name (it never overwrites)
+        bid.file = stored
+        bid.save(update_fields=["file"])
     return bid
 
 
