@@ -261,6 +261,23 @@ def test_a_completion_stored_but_not_committed_is_completed_again(
     _refused(bidder.client.post(f"{API}/uploads/{lost.token}/complete"), 409, "upload_lost")
 
 
+def test_an_upload_begun_by_an_earlier_version_completes_in_place(
+    world: World, lot: dict[str, Any], tmp_path: Path
+) -> None:
+    bidder = world.bidders[0]
+    path = seal(bidder, lot["id"], tmp_path, WORKS_SHEET)
+    sent = _sent(bidder, lot["id"], path)
+    # An earlier version received chunks straight into MEDIA_ROOT, under the stored name.
+    name = f"tendering/bids/{sent.lot.code}/{sent.token}.sealed"
+    in_place = Path(settings.MEDIA_ROOT) / name
+    in_place.parent.mkdir(parents=True)
+    Path(sent.path).rename(in_place)
+    Upload.objects.filter(pk=sent.pk).update(path=str(in_place))
+    receipt = ok(bidder.client.post(f"{API}/uploads/{sent.token}/complete"), 201)
+    assert Bid.objects.get(pk=receipt["bid_id"]).file == name
+    assert files.read_stored(name) == path.read_bytes()
+
+
 def test_the_migration_names_stored_bids_and_links_uploads(
     world: World, lot: dict[str, Any], tmp_path: Path
 ) -> None:

@@ -397,9 +397,14 @@ def _received(upload: Upload) -> IO[bytes]:
 def _store(upload: Upload) -> str:
     """Move the verified container from the spool into the file store (a rename on the local
     disk, a streamed multipart upload to S3); returns its stored name."""
-    name = stored_name(upload)
-    if not Path(upload.path).exists():
+    name, spool = stored_name(upload), Path(upload.path)
+    if not spool.exists():
         return name  # stored by an attempt that did not commit: ``_received`` read it there
+    try:
+        if Path(default_storage.path(name)) == spool:
+            return name  # begun by an earlier version, which wrote it in place on the disk
+    except NotImplementedError:
+        pass  # a store with no local paths (S3)
     if default_storage.exists(name):
         # Left by an attempt that rolled back: while the upload is receiving, no bid refers
         # to it (the lot is locked), so it is replaced rather than stored under a new name.
