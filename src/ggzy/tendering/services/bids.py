@@ -13,6 +13,7 @@ import hmac
 import secrets
 import threading
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import IO, Any
 
@@ -382,7 +383,7 @@ def receive_chunk(
 
 def _received(upload: Upload) -> IO[bytes]:
     """The received container: the spool file, or the stored one when an earlier completion
-    stored it and then failed to commit (the spool had been moved into the store)."""
+    stored it and was then refused or failed to commit (the spool moved into the store)."""
     if Path(upload.path).exists():
         return open(upload.path, "rb")
     if default_storage.exists(stored_name(upload)):
@@ -394,22 +395,24 @@ def _received(upload: Upload) -> IO[bytes]:
     )
 
 
-def _store(upload: Upload) -> str:
-    """Move the verified container from the spool into the file store (a rename on the local
-    disk, a streamed multipart upload to S3); returns its stored name."""
+def _store(upload: Upload) -> None:
+    """Move the verified container from the spool into the file store under
+    ``stored_name`` (a rename on the local disk, a streamed multipart upload to S3)."""
     name, spool = stored_name(upload), Path(upload.path)
     if not spool.exists():
-        return name  # stored by an attempt that did not commit: ``_received`` read it there
+        return  # stored by an attempt that was refused or did not commit (``_received``)
     try:
         if Path(default_storage.path(name)) == spool:
-            return name  # begun by an earlier version, which wrote it in place on the disk
+            return  # begun by an earlier version, which wrote it in place on the disk
     except NotImplementedError:
         pass  # a store with no local paths (S3)
     if default_storage.exists(name):
-        # Left by an attempt that rolled back: while the upload is receiving, no bid refers
-        # to it (the lot is locked), so it is replaced rather than stored under a new name.
+        # Left by an attempt that failed while storing: no bid refers to it while the upload
+        # is receiving, so it is replaced rather than kept beside a second copy.
         default_storage.delete(name)
-    return files.store_spooled(name, Path(upload.path))
+    stored = files.store_spooled(name, spool)
+    if stored != name:  # a concurrent completion stored the same bytes first
+        default_storage.delete(stored)
 
 
 def _verify_file(upload: Upload) -> SealedHeader:
@@ -467,15 +470,9 @@ def bidder_ref(lot: Lot, entity: MarketEntity) -> str:
     return hmac.new(key, f"{lot.code}/{entity.pk}".encode(), "sha256").hexdigest()[:16]
 
 
-@transaction.atomic
-def complete_upload(*, user: User, token: str, ip: str | None = None) -> Bid:
-    """Verify the whole container, store it, witness it, and sign the receipt."""
-    upload = get_upload(user, token)
-    lot = lock_lot(upload.lot_id)
-    if upload.status == Upload.Status.COMPLETE:
-        # A retry after a lost response gets the same receipt back.
-        assert upload.bid_id is not None  # set with the status, in one save
-        return Bid.objects.select_related("lot", "entity").get(pk=upload.bid_id)
+def _ready(upload: Upload, lot: Lot) -> datetime:
+    """A receiving upload may complete now: before the deadline, not suspended, every byte
+    received. Returns the moment checked."""
     if upload.status != Upload.Status.RECEIVING:
         raise Conflict("上传已结束", "the upload is finished", code="upload_finished")
     now = before_deadline(lot.project)
@@ -488,7 +485,39 @@ def complete_upload(*, user: User, token: str, ip: str | None = None) -> Bid:
             f"the upload is incomplete ({upload.received}/{upload.size} bytes)",
             code="upload_incomplete",
         )
-    sealed = _verify_file(upload)
+    return now
+
+
+def complete_upload(*, user: User, token: str, ip: str | None = None) -> Bid:
+    """Verify the whole container, store it, witness it, and sign the receipt.
+
+    The file is verified and handed to the file store first, outside the transaction, so a
+    slow store (S3) holds neither the lot's lock nor the database's write lock while other
+    bidders complete; the transaction then checks everything again and writes the rows. A
+    completion refused there leaves the stored file under its name, where a retry finds it.
+    """
+    upload = get_upload(user, token)
+    if upload.status == Upload.Status.RECEIVING:
+        _ready(upload, upload.lot)
+        _verify_file(upload)
+        _store(upload)
+    return _record_bid(user=user, token=token, ip=ip)
+
+
+@transaction.atomic
+def _record_bid(*, user: User, token: str, ip: str | None) -> Bid:
+    """The receipt of a verified, stored container: the bid, the ledger entry, the signed
+    receipt; the bid it replaces."""
+    upload = get_upload(user, token)
+    lot = lock_lot(upload.lot_id)
+    if upload.status == Upload.Status.COMPLETE:
+        # A retry after a lost response, or a completion that raced this one: the same
+        # receipt back.
+        assert upload.bid_id is not None  # set with the status, in one save
+        return Bid.objects.select_related("lot", "entity").get(pk=upload.bid_id)
+    now = _ready(upload, lot)
+    # Verified against this header before it was stored; chunks stop once all arrived.
+    sealed = parse_header(bytes(upload.header), bytes(upload.signature))
     replaced = list(
         Bid.objects.select_for_update().filter(
             lot=lot, entity=upload.entity, status=Bid.Status.SUBMITTED
@@ -530,12 +559,6 @@ def complete_upload(*, user: User, token: str, ip: str | None = None) -> Bid:
     bid.save(update_fields=["receipt_signature"])
     upload.status, upload.bid = Upload.Status.COMPLETE, bid
     upload.save(update_fields=["status", "bid"])
-    # Last, once every row is written: after it only the commit can fail, and a retry then
-    # finds the stored file (``_received``).
-    stored = _store(upload)
-    if stored != bid.file:  # the store chose another name (it never overwrites)
-        bid.file = stored
-        bid.save(update_fields=["file"])
     return bid
 
 
