@@ -24,6 +24,8 @@ GGZY_S3_ADDRESSING_STYLE  "path" or "virtual"; default path with an endpoint URL
 GGZY_UPLOAD_DIR  where bids being uploaded in chunks wait until they are complete (a local
                directory, also with s3: share it, or route an upload's chunks to one machine);
                default the instance directory's uploads/
+GGZY_STORE_STREAMS  how many completed bids one process streams into the store at once
+               (each holds a few 8 MiB parts in memory on S3); default 4
 """
 
 import os
@@ -229,6 +231,7 @@ GGZY_INSTANCE_DIR = os.environ.get("GGZY_INSTANCE_DIR") or None
 _INSTANCE = Path(GGZY_INSTANCE_DIR or VAR_DIR / "instances" / GGZY_INSTANCE_NAME)
 MEDIA_ROOT = _INSTANCE / "files"
 GGZY_UPLOAD_DIR = Path(os.environ.get("GGZY_UPLOAD_DIR") or _INSTANCE / "uploads")
+GGZY_STORE_STREAMS = int(os.environ.get("GGZY_STORE_STREAMS", "4"))
 WHITENOISE_USE_FINDERS = True
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024

@@ -12,6 +12,7 @@ Both directions stream with bounded memory (docs/storage.md).
 from __future__ import annotations
 
 import os
+import threading
 from pathlib import Path, PurePath, PurePosixPath
 from typing import IO
 
@@ -34,10 +35,16 @@ class _Spool(File):
         return str(self.name)
 
 
+# At most this many files stream into the store at once in one process: on S3 each holds a
+# few 8 MiB parts in memory, so two hundred bidders completing together wait their turn here
+# instead of holding two hundred files' parts at once.
+_streams = threading.BoundedSemaphore(settings.GGZY_STORE_STREAMS)
+
+
 def store_spooled(name: str, path: Path) -> str:
     """Store the local file at ``path`` as ``name`` without reading it into memory, and remove
     ``path``: a rename on the local disk, a multipart upload of 8 MiB parts on S3."""
-    with open(path, "rb") as f:
+    with _streams, open(path, "rb") as f:
         stored = default_storage.save(name, _Spool(f, name=str(path)))
     path.unlink(missing_ok=True)  # already moved away on the local disk
     return stored
