@@ -83,12 +83,19 @@ def setup(url: str, var_dir: str, suite: str) -> None:
     from django.core.management import call_command
 
     call_command("migrate", verbosity=0)
+    from ggzy.core import instance
+
+    instance.bind(say=None)  # the database's own directory, before a server binds it
 
 
 def build(tmp: Path, suite: str, bidders: int) -> Any:
+    """The test world, its development CA in the database's own directory (GGZY_CA_DIR),
+    where the platform and its servers trust it; ``tmp`` is kept for the callers."""
+    from django.conf import settings
+
     from tests.fixtures.tendering import build_world
 
-    return build_world(tmp, suite, bidders=bidders)
+    return build_world(Path(settings.GGZY_CA_DIR).parent, suite, bidders=bidders)
 
 
 def open_lot(world: Any, *, days: int = 30) -> tuple[int, dict[str, Any]]:

@@ -13,7 +13,7 @@ from ggzy.core.scheduler import REGISTRY
 from ggzy.kernel import clock
 from ggzy.workcalendar.services import clear_cache
 
-pytest_plugins = ["tests.fixtures.draws", "tests.fixtures.tendering"]
+pytest_plugins = ["tests.fixtures.draws", "tests.fixtures.s3", "tests.fixtures.tendering"]
 
 
 def _start() -> datetime:

@@ -49,6 +49,23 @@ The platform
   GGZY_CALENDAR_PROVISIONAL_YEARS  years past this one that the provisional working-day
                          calendar covers (临时工作日历); default 3
 
+The file store (docs/storage.md): every stored file goes through Django's storage API under a
+name relative to its root:
+  GGZY_STORAGE   "local" (default): the instance directory's files/ (MEDIA_ROOT);
+                 "s3": any S3-compatible store through django-storages, set by
+  GGZY_S3_BUCKET       the bucket (required with s3)
+  GGZY_S3_ENDPOINT_URL the store's URL (MinIO, Ceph, a cloud's S3 service); default AWS
+  GGZY_S3_ACCESS_KEY, GGZY_S3_SECRET_KEY  credentials; default boto3's own chain (environment,
+                 instance role)
+  GGZY_S3_REGION       the region name, e.g. cn-north-1
+  GGZY_S3_PREFIX       a key prefix, so several platforms may share a bucket; default none
+  GGZY_S3_ADDRESSING_STYLE  "path" or "virtual"; default path with an endpoint URL, else auto
+  GGZY_UPLOAD_DIR  where bids being uploaded in chunks wait until they are complete (a local
+                 directory, also with s3: share it, or route an upload's chunks to one machine);
+                 default the instance directory's uploads/
+  GGZY_STORE_STREAMS  how many completed bids one process streams into the store at once
+                 (each holds a few 8 MiB parts in memory on S3); default 4
+
 Time and the worker
   GGZY_CLOCK_OFFSET_SECONDS  run the platform clock this far ahead of (or behind) the wall
                     clock: a sandbox, or the test suite started at another date; default 0;
@@ -293,9 +310,57 @@ GGZY_INSTANCE_NAME = _instance_name(DATABASES["default"])
 GGZY_INSTANCE_DIR = os.environ.get("GGZY_INSTANCE_DIR") or None
 _INSTANCE = Path(GGZY_INSTANCE_DIR or VAR_DIR / "instances" / GGZY_INSTANCE_NAME)
 MEDIA_ROOT = _INSTANCE / "files"
+GGZY_UPLOAD_DIR = Path(os.environ.get("GGZY_UPLOAD_DIR") or _INSTANCE / "uploads")
+GGZY_STORE_STREAMS = int(os.environ.get("GGZY_STORE_STREAMS", "4"))
 WHITENOISE_USE_FINDERS = True
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
+
+
+def s3_options(env: Mapping[str, str]) -> dict[str, Any]:
+    """django-storages' S3 backend from GGZY_S3_* in ``env``: objects are never overwritten
+    (a stored record keeps its name), and both directions stream with bounded memory: writes
+    go up in 8 MiB parts, at most four in memory; reads spill to a temporary file past 4 MiB,
+    at most 64 pieces of 256 KiB queued for the disk."""
+    from boto3.s3.transfer import TransferConfig
+
+    bucket = env.get("GGZY_S3_BUCKET")
+    if not bucket:
+        raise RuntimeError("GGZY_STORAGE=s3 needs GGZY_S3_BUCKET")
+    endpoint = env.get("GGZY_S3_ENDPOINT_URL") or None
+    transfer = TransferConfig(
+        multipart_threshold=8 * 1024 * 1024,
+        multipart_chunksize=8 * 1024 * 1024,
+        max_concurrency=4,
+        max_io_queue=64,
+    )
+    transfer.max_in_memory_upload_chunks = 4
+    return {
+        "bucket_name": bucket,
+        "endpoint_url": endpoint,
+        "access_key": env.get("GGZY_S3_ACCESS_KEY") or None,
+        "secret_key": env.get("GGZY_S3_SECRET_KEY") or None,
+        "region_name": env.get("GGZY_S3_REGION") or None,
+        "location": env.get("GGZY_S3_PREFIX", "").strip("/"),
+        "addressing_style": env.get("GGZY_S3_ADDRESSING_STYLE") or ("path" if endpoint else None),
+        "file_overwrite": False,
+        "querystring_auth": True,
+        "max_memory_size": 4 * 1024 * 1024,
+        "transfer_config": transfer,
+    }
+
+
+GGZY_STORAGE = os.environ.get("GGZY_STORAGE", "local").strip().lower()
+if GGZY_STORAGE not in {"local", "s3"}:
+    raise RuntimeError(f"GGZY_STORAGE must be local or s3, not {GGZY_STORAGE!r}")
+STORAGES: dict[str, dict[str, Any]] = {
+    "default": (
+        {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": s3_options(os.environ)}
+        if GGZY_STORAGE == "s3"
+        else {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+    ),
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
 
 # --- channels -------------------------------------------------------------------------
 if redis_url := os.environ.get("REDIS_URL"):

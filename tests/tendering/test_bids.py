@@ -3,16 +3,23 @@
 from __future__ import annotations
 
 import base64
+import importlib
 import json
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
+from django.apps import apps
+from django.conf import settings
+from django.core.files.storage import default_storage
+from django.db import transaction
 
+from ggzy.core import files
 from ggzy.kernel import clock
 from ggzy.kernel.crypto import load_certificate
-from ggzy.tendering.models import Bid, Project
+from ggzy.tendering.models import Bid, Project, Upload
+from ggzy.tendering.services.bids import complete_upload
 
 from ..fixtures.tendering import Party, World
 from .flow import API, WORKS_SHEET, ok, publish, register, seal, start_upload, upload
@@ -190,6 +197,103 @@ def test_resume_after_interruption_and_wrong_offset(
     first = ok(bidder.client.post(f"{API}/uploads/{token}/complete"), 201)
     again = ok(bidder.client.post(f"{API}/uploads/{token}/complete"), 201)
     assert first == again
+
+
+def _sent(bidder: Party, lot_id: int, path: Path) -> Upload:
+    """An upload with every chunk received, not yet completed."""
+    token = ok(start_upload(bidder.client, lot_id, path), 201)["token"]
+    ok(
+        bidder.client.put(
+            f"{API}/uploads/{token}?offset=0",
+            path.read_bytes(),
+            content_type="application/octet-stream",
+        )
+    )
+    return Upload.objects.get(token=token)
+
+
+def test_a_bid_waits_in_the_spool_then_moves_to_the_file_store(
+    world: World, lot: dict[str, Any], tmp_path: Path
+) -> None:
+    bidder = world.bidders[0]
+    path = seal(bidder, lot["id"], tmp_path, WORKS_SHEET)
+    sent = _sent(bidder, lot["id"], path)
+    spool = Path(sent.path)
+    assert spool.parent == Path(settings.GGZY_UPLOAD_DIR)
+    assert spool.read_bytes() == path.read_bytes()
+    assert not Path(settings.MEDIA_ROOT, "tendering", "bids").exists()  # nothing stored yet
+    receipt = ok(bidder.client.post(f"{API}/uploads/{sent.token}/complete"), 201)
+    bid = Bid.objects.get(pk=receipt["bid_id"])
+    assert bid.file == f"tendering/bids/{bid.lot.code}/{sent.token}.sealed"
+    assert Upload.objects.get(pk=sent.pk).bid == bid
+    assert not spool.exists()
+    with files.open_stored(bid.file) as stored:
+        assert stored.read() == path.read_bytes()
+
+
+def test_a_completion_stored_but_not_committed_is_completed_again(
+    world: World, lot: dict[str, Any], tmp_path: Path
+) -> None:
+    bidder = world.bidders[0]
+    path = seal(bidder, lot["id"], tmp_path, WORKS_SHEET)
+    sent = _sent(bidder, lot["id"], path)
+
+    class CommitFailed(Exception):
+        pass
+
+    def complete_then_fail() -> None:
+        with transaction.atomic():
+            complete_upload(user=bidder.user, token=sent.token)
+            raise CommitFailed
+
+    # The file moved into the store, then the transaction did not commit.
+    with pytest.raises(CommitFailed):
+        complete_then_fail()
+    name = f"tendering/bids/{sent.lot.code}/{sent.token}.sealed"
+    assert not Bid.objects.exists() and not Path(sent.path).exists()
+    assert default_storage.exists(name)
+    # The retry verifies the stored file and completes under the same name.
+    receipt = ok(bidder.client.post(f"{API}/uploads/{sent.token}/complete"), 201)
+    assert Bid.objects.get(pk=receipt["bid_id"]).file == name
+    # A spool file and no stored one at all (lost by the operator): a clear refusal.
+    lost = _sent(bidder, lot["id"], seal(bidder, lot["id"], tmp_path, WORKS_SHEET, "v2"))
+    Path(lost.path).unlink()
+    _refused(bidder.client.post(f"{API}/uploads/{lost.token}/complete"), 409, "upload_lost")
+
+
+def test_an_upload_begun_by_an_earlier_version_completes_in_place(
+    world: World, lot: dict[str, Any], tmp_path: Path
+) -> None:
+    bidder = world.bidders[0]
+    path = seal(bidder, lot["id"], tmp_path, WORKS_SHEET)
+    sent = _sent(bidder, lot["id"], path)
+    # An earlier version received chunks straight into MEDIA_ROOT, under the stored name.
+    name = f"tendering/bids/{sent.lot.code}/{sent.token}.sealed"
+    in_place = Path(settings.MEDIA_ROOT) / name
+    in_place.parent.mkdir(parents=True)
+    Path(sent.path).rename(in_place)
+    Upload.objects.filter(pk=sent.pk).update(path=str(in_place))
+    receipt = ok(bidder.client.post(f"{API}/uploads/{sent.token}/complete"), 201)
+    assert Bid.objects.get(pk=receipt["bid_id"]).file == name
+    assert files.read_stored(name) == path.read_bytes()
+
+
+def test_the_migration_names_stored_bids_and_links_uploads(
+    world: World, lot: dict[str, Any], tmp_path: Path
+) -> None:
+    bidder = world.bidders[0]
+    receipt = upload(bidder, lot["id"], seal(bidder, lot["id"], tmp_path, WORKS_SHEET))
+    migration = importlib.import_module("ggzy.tendering.migrations.0007_file_store")
+    bid = Bid.objects.get(pk=receipt["bid_id"])
+    name = bid.file
+    migration.backward(apps, None)
+    absolute = str(Path(settings.MEDIA_ROOT) / name)
+    assert Bid.objects.get(pk=bid.pk).file == absolute
+    # As an earlier version left it: the upload's path was the bid's file, no link.
+    Upload.objects.filter(bid=bid).update(bid=None, path=absolute)
+    migration.forward(apps, None)
+    assert Bid.objects.get(pk=bid.pk).file == name
+    assert Upload.objects.get(path=absolute).bid_id == bid.pk
 
 
 def test_revoked_and_foreign_certificates(

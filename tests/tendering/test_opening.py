@@ -12,9 +12,10 @@ from typing import Any
 
 import pytest
 from django.conf import settings
+from django.core.files.storage import default_storage
 from django.db import connection
 
-from ggzy.core import platform_key
+from ggzy.core import files, platform_key
 from ggzy.core.selectors import verify_ledger
 from ggzy.kernel import clock
 from ggzy.kernel.crypto import (
@@ -85,7 +86,7 @@ def test_art_31_bidder_fault_and_platform_fault(
     assert response.json()["code"] == "envelope_key_mismatch"
     ok(release(world.bidders[1], wrong_key))
     # Storage damaged after the receipt: not the bidder's fault → treated as withdrawn.
-    path = Bid.objects.get(pk=damaged).file
+    path = default_storage.path(Bid.objects.get(pk=damaged).file)
     data = bytearray(Path(path).read_bytes())
     data[100] ^= 0xFF
     Path(path).write_bytes(bytes(data))
@@ -224,14 +225,16 @@ def test_nobody_with_database_storage_and_server_can_read_a_bid_before_opening(
             dump = repr(cursor.fetchall()).encode()
             assert MARKER_PRICE.encode() not in dump, table
             assert b"technical proposal" not in dump, table
-    # 2. The storage: the sealed files do not contain them either.
-    for path in Path(settings.MEDIA_ROOT).rglob("*"):
+    # 2. The storage (and the uploads' spool): the sealed files do not contain them either.
+    stored = [*Path(settings.MEDIA_ROOT).rglob("*"), *Path(settings.GGZY_UPLOAD_DIR).rglob("*")]
+    assert any(p.name.endswith(".sealed") for p in stored)
+    for path in stored:
         if path.is_file():
             content = path.read_bytes()
             assert MARKER_PRICE.encode() not in content and b"technical proposal" not in content
     # 3. The server: every private key it holds fails to unwrap the data key, and the one
     #    escrow keyholder the centre controls is below the threshold.
-    with open(bid.file, "rb") as src:
+    with files.open_stored(bid.file) as src:
         sealed = read_header(src)
         attempts = 0
         for secret in _server_secrets():

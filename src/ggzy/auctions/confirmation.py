@@ -4,11 +4,8 @@ the transferor and the winner. Amounts appear in figures and in capitalised Chin
 from __future__ import annotations
 
 import hashlib
-from pathlib import Path
 
-from django.conf import settings
-
-from ggzy.core import pdf, seal
+from ggzy.core import files, pdf, seal
 from ggzy.kernel import clock
 from ggzy.kernel.money import format_cny, from_fen, to_chinese_capital
 
@@ -22,7 +19,7 @@ def _amount(fen: int) -> str:
 
 
 def issue(auction: Auction, winner: Registration) -> tuple[str, str]:
-    """Render, seal and store the confirmation; returns its path and SHA-256."""
+    """Render, seal and store the confirmation; returns its stored name and SHA-256."""
     assert auction.final_price is not None
     assert auction.settled_at is not None
     at = auction.settled_at
@@ -59,7 +56,5 @@ def issue(auction: Auction, winner: Registration) -> tuple[str, str]:
     sealed = seal.seal_pdf(
         document, reason="成交确认书", location=auction.centre.name, signed_at=at
     )
-    path = Path(settings.MEDIA_ROOT) / "auctions" / auction.code / "confirmation.pdf"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(sealed)
-    return str(path), hashlib.sha256(sealed).hexdigest()
+    name = files.store(f"auctions/{auction.code}/confirmation.pdf", sealed)
+    return name, hashlib.sha256(sealed).hexdigest()

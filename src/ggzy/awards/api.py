@@ -106,7 +106,7 @@ def decide(request: HttpRequest, lot_id: int, payload: AwardIn) -> Status:
 def letter(request: HttpRequest, letter_id: int) -> FileResponse:
     found = selectors.get_letter(acting_user(request), letter_id)
     return FileResponse(
-        open(found.file, "rb"),
+        selectors.letter_file(found),
         content_type="application/pdf",
         filename=f"{found.award.lot.code}-{found.get_kind_display()}.pdf",
     )

@@ -6,11 +6,8 @@ from __future__ import annotations
 
 import hashlib
 from datetime import datetime
-from pathlib import Path
 
-from django.conf import settings
-
-from ggzy.core import pdf, seal
+from ggzy.core import files, pdf, seal
 from ggzy.kernel import clock
 from ggzy.kernel.money import format_cny, to_chinese_capital
 from ggzy.tendering.models import Bid, Lot
@@ -82,10 +79,9 @@ def _result_body(award: Award, entity_name: str) -> list[pdf.Block]:
     ]
 
 
-def _path(award: Award, entity_id: int, kind: str) -> Path:
-    return (
-        Path(settings.MEDIA_ROOT) / "awards" / award.lot.code / f"{kind}-{award.pk}-{entity_id}.pdf"
-    )
+def _name(award: Award, entity_id: int, kind: str) -> str:
+    """The letter's name in the file store, relative to its root."""
+    return f"awards/{award.lot.code}/{kind}-{award.pk}-{entity_id}.pdf"
 
 
 def issue(award: Award, entity_id: int, entity_name: str, kind: str) -> Letter:
@@ -109,14 +105,11 @@ def issue(award: Award, entity_id: int, entity_name: str, kind: str) -> Letter:
     sealed = seal.seal_pdf(
         document, reason=title, location=award.lot.project.centre.name, signed_at=award.decided_at
     )
-    path = _path(award, entity_id, kind)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(sealed)
     return Letter.objects.create(
         award=award,
         entity_id=entity_id,
         kind=kind,
-        file=str(path),
+        file=files.store(_name(award, entity_id, kind), sealed),
         digest=hashlib.sha256(sealed).hexdigest(),
         issued_at=award.decided_at,
     )

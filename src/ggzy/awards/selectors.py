@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
-from typing import Any
+from typing import IO, Any
 
 from django.db.models import QuerySet
 from django.urls import reverse
 
 from ggzy.accounts.models import Role, User
+from ggzy.core import files
 from ggzy.entities.models import MarketEntity
 from ggzy.entities.selectors import entity_of
 from ggzy.evaluation.models import Evaluation
@@ -51,6 +52,11 @@ def get_letter(user: User, letter_id: int) -> Letter:
     if letter is None or not letters_for(user, letter.award.lot).filter(pk=letter.pk).exists():
         raise NotFound("通知书不存在或无权查看", "no such letter, or not yours")
     return letter
+
+
+def letter_file(letter: Letter) -> IO[bytes]:
+    """The sealed letter's PDF from the file store; the caller (a response) closes it."""
+    return files.open_stored(letter.file)
 
 
 def lot_state(user: User, lot_id: int) -> dict[str, Any]:

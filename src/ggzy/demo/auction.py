@@ -25,7 +25,7 @@ from ggzy.accounts.models import Organisation, Region, User
 from ggzy.auctions.models import Auction
 from ggzy.auctions.sealed_bid import keyholder_shares
 from ggzy.auctions.trade_types import get as get_trade_type
-from ggzy.core import seal
+from ggzy.core import files, seal
 from ggzy.disclosure.models import Publication
 from ggzy.entities.models import MarketEntity
 from ggzy.kernel import clock, rules
@@ -261,8 +261,7 @@ def _report(say: Print, auction_id: int) -> bool:
         winner = auction.winner
         price = _yuan(auction.final_price)
         say(f"成交：{winner.entity.name}（竞买号 {winner.bidder_no}），成交价 {price}")
-        with open(auction.confirmation_file, "rb") as f:
-            check = seal.verify_pdf(f.read())
+        check = seal.verify_pdf(files.read_stored(auction.confirmation_file))
         say(
             f"  成交确认书（电子印章）：{'验证通过' if check.valid else '验证失败'}，"
             f"SHA-256 {auction.confirmation_digest[:16]}…"

@@ -18,6 +18,7 @@ from django.urls import reverse
 
 from ggzy.accounts.models import Role, User
 from ggzy.accounts.selectors import is_centre_staff
+from ggzy.core import files
 from ggzy.experts.models import Invitation
 from ggzy.experts.services.evaluation import can_run_evaluation
 from ggzy.kernel import rules
@@ -308,6 +309,13 @@ def bid_under_review(user: User, evaluation_id: int, bid_id: int) -> Any:
     if bid is None:
         raise NotFound("该投标不在评审范围内", "no such bid under evaluation", field="bid")
     return bid
+
+
+def report_file(evaluation: Evaluation) -> IO[bytes]:
+    """The report's PDF from the file store; the caller (a response) closes it."""
+    if not evaluation.report_file:
+        raise NotFound("评标报告尚未生成", "the report has not been issued")
+    return files.open_stored(evaluation.report_file)
 
 
 def plaintext(bid: Any) -> IO[bytes]:

@@ -242,7 +242,7 @@ def report_pdf(request: HttpRequest, evaluation_id: int) -> HttpResponseBase:
     if not evaluation.report_file:
         raise NotFound("评标报告尚未生成", "the report has not been issued")
     return FileResponse(
-        open(evaluation.report_file, "rb"),  # the response closes it
+        selectors.report_file(evaluation),  # the response closes it
         content_type="application/pdf",
         filename=f"{evaluation.lot.code}-评标报告.pdf",
     )

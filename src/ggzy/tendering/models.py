@@ -320,7 +320,9 @@ class Objection(models.Model):
 
 class Upload(models.Model):
     """A resumable upload of one sealed bid (分片续传). The header comes first and is
-    checked before any bulk bytes; the file grows chunk by chunk at ``received``."""
+    checked before any bulk bytes; the file grows chunk by chunk at ``received`` in a local
+    spool file (``path``, under GGZY_UPLOAD_DIR), which moves to the file store as ``bid``'s
+    file once complete and verified."""
 
     class Status(models.TextChoices):
         RECEIVING = "receiving", _("接收中")
@@ -336,8 +338,11 @@ class Upload(models.Model):
     received = models.PositiveBigIntegerField(_("已接收"), default=0)
     header = models.BinaryField(_("信封头"))
     signature = models.BinaryField(_("签名"))
-    path = models.CharField(max_length=300)
+    path = models.CharField(max_length=300)  # the local spool file, not a stored name
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.RECEIVING)
+    bid = models.OneToOneField(
+        "Bid", on_delete=models.PROTECT, null=True, blank=True, related_name="upload"
+    )
     started_at = models.DateTimeField(_("开始时间"))
     ip = models.GenericIPAddressField(null=True, blank=True)
 
@@ -365,7 +370,7 @@ class Bid(models.Model):
     entity = models.ForeignKey(MarketEntity, on_delete=models.PROTECT, related_name="+")
     submitted_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
     signer = models.ForeignKey(Certificate, on_delete=models.PROTECT, related_name="+")
-    file = models.CharField(_("密文文件"), max_length=300)
+    file = models.CharField(_("密文文件"), max_length=300)  # a name in the file store
     size = models.PositiveBigIntegerField(_("密文大小"))
     ciphertext_digest = models.CharField(_("密文摘要"), max_length=64)
     header = models.BinaryField(_("信封头"))

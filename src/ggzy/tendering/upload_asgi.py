@@ -1,4 +1,5 @@
-"""Bid chunks straight from the socket to the file (`PUT /api/v1/tendering/uploads/<token>`).
+"""Bid chunks straight from the socket to the upload's spool file
+(`PUT /api/v1/tendering/uploads/<token>`; the complete bid then moves to the file store).
 
 Django's ASGI handler reads a whole request body before the view runs (spooled to memory,
 then to a temporary file) and runs synchronous views one at a time, so two hundred bidders

@@ -17,7 +17,7 @@ from typing import Any
 from django.db import transaction
 
 from ggzy.accounts.models import User
-from ggzy.core import platform_key
+from ggzy.core import files, platform_key
 from ggzy.core.services import record
 from ggzy.disclosure.models import Kind
 from ggzy.kernel import clock, rules
@@ -354,8 +354,7 @@ def _publish_result(auction: Auction, winner: Registration | None, actor: str) -
 def confirmation_pdf(auction: Auction) -> bytes:
     if not auction.confirmation_file:
         raise RuleViolation("本项目没有成交确认书", "this sale has no confirmation", code="no_deal")
-    with open(auction.confirmation_file, "rb") as f:
-        data = f.read()
+    data = files.read_stored(auction.confirmation_file)
     if hashlib.sha256(data).hexdigest() != auction.confirmation_digest:
         raise RuleViolation(
             "成交确认书文件与账本记录不符", "the confirmation file does not match its digest"

@@ -7,12 +7,11 @@ from __future__ import annotations
 import base64
 import binascii
 import hashlib
-from pathlib import Path
 
-from django.conf import settings
 from django.db import transaction
 
 from ggzy.accounts.models import User
+from ggzy.core import files
 from ggzy.entities.models import Certificate, CertUsage
 from ggzy.kernel import clock, rules
 from ggzy.kernel.crypto import get_suite, load_certificate
@@ -44,13 +43,9 @@ def dissent(*, user: User, evaluation_id: int, text: str, ip: str | None = None)
     return member
 
 
-def report_path(evaluation: Evaluation) -> Path:
-    return (
-        Path(settings.MEDIA_ROOT)
-        / "evaluation"
-        / evaluation.lot.code
-        / f"report-{evaluation.pk}-v{evaluation.version}.pdf"
-    )
+def report_name(evaluation: Evaluation) -> str:
+    """The report's name in the file store, relative to its root."""
+    return f"evaluation/{evaluation.lot.code}/report-{evaluation.pk}-v{evaluation.version}.pdf"
 
 
 @transaction.atomic
@@ -60,10 +55,8 @@ def issue_report(*, user: User, evaluation_id: int, ip: str | None = None) -> Ev
     require_status(evaluation, Evaluation.Status.CONCLUDED)
     chair_of(user, evaluation)
     pdf = render_report(evaluation)
-    path = report_path(evaluation)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(pdf)
-    evaluation.report_file, evaluation.report_digest = str(path), hashlib.sha256(pdf).hexdigest()
+    evaluation.report_file = files.store(report_name(evaluation), pdf)
+    evaluation.report_digest = hashlib.sha256(pdf).hexdigest()
     evaluation.reported_at, evaluation.status = clock.now(), Evaluation.Status.REPORTED
     evaluation.save(update_fields=["report_file", "report_digest", "reported_at", "status"])
     witness(evaluation, "report_issued", user, {"digest": evaluation.report_digest}, ip)

@@ -13,14 +13,16 @@ import hmac
 import secrets
 import threading
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import IO, Any
 
 from django.conf import settings
+from django.core.files.storage import default_storage
 from django.db import transaction
 
 from ggzy.accounts.models import User
-from ggzy.core import platform_key
+from ggzy.core import files, platform_key
 from ggzy.core.services import record
 from ggzy.entities.models import Certificate, CertUsage, MarketEntity
 from ggzy.entities.services.certificates import trust_store
@@ -68,10 +70,17 @@ class OffsetConflict(Conflict):
         return super().as_dict() | {"received": self.received}
 
 
-def bid_dir(lot: Lot) -> Path:
-    path = Path(settings.MEDIA_ROOT) / "tendering" / "bids" / lot.code
+def spool_dir() -> Path:
+    """Where bids wait while their chunks arrive (GGZY_UPLOAD_DIR): a local directory whose
+    files are written at any offset; a complete, verified bid moves on to the file store."""
+    path = Path(settings.GGZY_UPLOAD_DIR)
     path.mkdir(parents=True, exist_ok=True)
     return path
+
+
+def stored_name(upload: Upload) -> str:
+    """The sealed bid's name in the file store, relative to its root."""
+    return f"tendering/bids/{upload.lot.code}/{upload.token}.sealed"
 
 
 def _refused(zh: str, en: str, code: str, field: str = "header") -> InvalidInput:
@@ -241,7 +250,7 @@ def start_upload(
             "size",
         )
     token = secrets.token_hex(16)
-    path = bid_dir(lot) / f"{token}.sealed"
+    path = spool_dir() / f"{token}.part"
     path.touch(exist_ok=False)
     return Upload.objects.create(
         token=token,
@@ -373,8 +382,42 @@ def receive_chunk(
     return get_upload(user, token)
 
 
+def _received(upload: Upload) -> IO[bytes]:
+    """The received container: the spool file, or the stored one when an earlier completion
+    stored it and was then refused or failed to commit (the spool moved into the store)."""
+    if Path(upload.path).exists():
+        return open(upload.path, "rb")
+    if default_storage.exists(stored_name(upload)):
+        return files.open_stored(stored_name(upload))
+    raise Conflict(
+        "已接收的投标文件丢失，请重新上传",
+        "the received bid file is missing: upload it again",
+        code="upload_lost",
+    )
+
+
+def _store(upload: Upload) -> None:
+    """Move the verified container from the spool into the file store under
+    ``stored_name`` (a rename on the local disk, a streamed multipart upload to S3)."""
+    name, spool = stored_name(upload), Path(upload.path)
+    if not spool.exists():
+        return  # stored by an attempt that was refused or did not commit (``_received``)
+    try:
+        if Path(default_storage.path(name)) == spool:
+            return  # begun by an earlier version, which wrote it in place on the disk
+    except NotImplementedError:
+        pass  # a store with no local paths (S3)
+    if default_storage.exists(name):
+        # Left by an attempt that failed while storing: no bid refers to it while the upload
+        # is receiving, so it is replaced rather than kept beside a second copy.
+        default_storage.delete(name)
+    stored = files.store_spooled(name, spool)
+    if stored != name:  # a concurrent completion stored the same bytes first
+        default_storage.delete(stored)
+
+
 def _verify_file(upload: Upload) -> SealedHeader:
-    with open(upload.path, "rb") as src:
+    with _received(upload) as src:
         sealed = read_header(src)
         if sealed.header_bytes != bytes(upload.header) or sealed.signature != bytes(
             upload.signature
@@ -428,14 +471,9 @@ def bidder_ref(lot: Lot, entity: MarketEntity) -> str:
     return hmac.new(key, f"{lot.code}/{entity.pk}".encode(), "sha256").hexdigest()[:16]
 
 
-@transaction.atomic
-def complete_upload(*, user: User, token: str, ip: str | None = None) -> Bid:
-    """Verify the whole container, store it, witness it, and sign the receipt."""
-    upload = get_upload(user, token)
-    lot = lock_lot(upload.lot_id)
-    if upload.status == Upload.Status.COMPLETE:
-        # A retry after a lost response gets the same receipt back.
-        return Bid.objects.select_related("lot", "entity").get(file=upload.path)
+def _ready(upload: Upload, lot: Lot) -> datetime:
+    """A receiving upload may complete now: before the deadline, not suspended, every byte
+    received. Returns the moment checked."""
     if upload.status != Upload.Status.RECEIVING:
         raise Conflict("上传已结束", "the upload is finished", code="upload_finished")
     now = before_deadline(lot.project)
@@ -448,7 +486,39 @@ def complete_upload(*, user: User, token: str, ip: str | None = None) -> Bid:
             f"the upload is incomplete ({upload.received}/{upload.size} bytes)",
             code="upload_incomplete",
         )
-    sealed = _verify_file(upload)
+    return now
+
+
+def complete_upload(*, user: User, token: str, ip: str | None = None) -> Bid:
+    """Verify the whole container, store it, witness it, and sign the receipt.
+
+    The file is verified and handed to the file store first, outside the transaction, so a
+    slow store (S3) holds neither the lot's lock nor the database's write lock while other
+    bidders complete; the transaction then checks everything again and writes the rows. A
+    completion refused there leaves the stored file under its name, where a retry finds it.
+    """
+    upload = get_upload(user, token)
+    if upload.status == Upload.Status.RECEIVING:
+        _ready(upload, upload.lot)
+        _verify_file(upload)
+        _store(upload)
+    return _record_bid(user=user, token=token, ip=ip)
+
+
+@transaction.atomic
+def _record_bid(*, user: User, token: str, ip: str | None) -> Bid:
+    """The receipt of a verified, stored container: the bid, the ledger entry, the signed
+    receipt; the bid it replaces."""
+    upload = get_upload(user, token)
+    lot = lock_lot(upload.lot_id)
+    if upload.status == Upload.Status.COMPLETE:
+        # A retry after a lost response, or a completion that raced this one: the same
+        # receipt back.
+        assert upload.bid_id is not None  # set with the status, in one save
+        return Bid.objects.select_related("lot", "entity").get(pk=upload.bid_id)
+    now = _ready(upload, lot)
+    # Verified against this header before it was stored; chunks stop once all arrived.
+    sealed = parse_header(bytes(upload.header), bytes(upload.signature))
     replaced = list(
         Bid.objects.select_for_update().filter(
             lot=lot, entity=upload.entity, status=Bid.Status.SUBMITTED
@@ -474,7 +544,7 @@ def complete_upload(*, user: User, token: str, ip: str | None = None) -> Bid:
         entity=upload.entity,
         submitted_by=user,
         signer=upload.signer,
-        file=upload.path,
+        file=stored_name(upload),
         size=upload.size,
         ciphertext_digest=sealed.header.ciphertext_digest,
         header=sealed.header_bytes,
@@ -488,8 +558,8 @@ def complete_upload(*, user: User, token: str, ip: str | None = None) -> Bid:
     )
     bid.receipt_signature = platform_key.sign(receipt_document(bid))
     bid.save(update_fields=["receipt_signature"])
-    upload.status = Upload.Status.COMPLETE
-    upload.save(update_fields=["status"])
+    upload.status, upload.bid = Upload.Status.COMPLETE, bid
+    upload.save(update_fields=["status", "bid"])
     return bid
 
 

@@ -18,7 +18,7 @@ from typing import Any
 from django.db import transaction
 
 from ggzy.accounts.models import User
-from ggzy.core import sealing
+from ggzy.core import files, sealing
 from ggzy.core.services import record
 from ggzy.kernel import clock, rules
 from ggzy.kernel.crypto import (
@@ -277,7 +277,7 @@ def _decrypt(bid: Bid, key: bytes, source: str, actor: str) -> Bid:
     fails look at the stored container to decide the Art 31 fault."""
     prefix, index = _Prefix(MAX_PRICE_SHEET + SHEET_HEADROOM), TarIndex()
     sink = _Tee(prefix, index)
-    with open(bid.file, "rb") as src:
+    with files.open_stored(bid.file) as src:
         try:
             opened = open_envelope(src, sink, signer_public_pem=_signer_public(bid), data_key=key)
         except InvalidInput as exc:
@@ -429,5 +429,5 @@ def write_plaintext(bid: Bid, dst: Any) -> None:
     if bid.status != Bid.Status.DECRYPTED or not bid.opened_key:
         raise RuleViolation("投标文件尚未解密", "the bid has not been opened", code="not_opened")
     key = bytes.fromhex(str(sealing.unseal(bid.opened_key, opened_key_aad(bid))))
-    with open(bid.file, "rb") as src:
+    with files.open_stored(bid.file) as src:
         open_envelope(src, dst, signer_public_pem=_signer_public(bid), data_key=key)
