@@ -4,17 +4,23 @@ elected, and a member replaced mid-way (Reg. Art 48)."""
 
 from __future__ import annotations
 
+import json
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from ggzy.accounts.models import Role
+from ggzy.core.models import LedgerEntry
 from ggzy.core.selectors import verify_ledger
 from ggzy.evaluation.models import Evaluation, Member, Score
+from ggzy.evaluation.scoring import draw_seats
+from ggzy.evaluation.services import committee
 from ggzy.experts.models import DrawRequest, Invitation
 from ggzy.experts.services.draw import check_panel
 from ggzy.kernel import clock
-from ggzy.kernel.errors import RuleViolation
+from ggzy.kernel.errors import InvalidInput, RuleViolation
 from ggzy.tendering.models import Lot
 
 from ..fixtures.evaluation import (
@@ -27,6 +33,7 @@ from ..fixtures.evaluation import (
     supplementary_expert,
 )
 from ..fixtures.tendering import World
+from ..fixtures.todos import outsider
 from ..tendering.flow import WORKS_SHEET, ok, publish, register
 from .flow import (
     PRICES,
@@ -243,6 +250,100 @@ def test_review_waits_for_a_chair(started: Room) -> None:
     refused(post(r.staff, url(r, "/chair"), {}), 404, "not_found", field="member")
     state = ok(post(r.staff, url(r, "/chair"), {"member": r.members[r.people[2].user.pk]}))
     assert state["status"] == "reviewing"
+
+
+def test_the_staff_record_when_a_member_arrived(
+    started: Room, manual_clock: clock.ManualClock
+) -> None:
+    r = started
+    person = r.experts[0]
+    member = r.members[person.user.pk]
+    joined = Member.objects.get(pk=member).joined_at
+    manual_clock.advance(timedelta(minutes=30))
+    arrived = joined + timedelta(minutes=10)
+    # Only the staff give the time; a member signs in now.
+    refused(
+        post(person, url(r, "/sign-in"), {"at": arrived.isoformat()}), 403, "not_evaluation_staff"
+    )
+    for wrong in (
+        clock.now() + timedelta(minutes=1),
+        joined - timedelta(minutes=1),
+        arrived.replace(tzinfo=None),
+    ):
+        refused(
+            post(r.staff, url(r, "/sign-in"), {"member": member, "at": wrong.isoformat()}),
+            400,
+            "invalid",
+            field="at",
+        )
+    body = {"member": member, "at": arrived.isoformat()}
+    ok(post(r.staff, url(r, "/sign-in"), body))
+    signed = Member.objects.get(pk=member)
+    assert signed.signed_in_at == arrived
+    assert signed.invitation is not None and signed.invitation.signed_in_at == arrived
+    refused(post(r.staff, url(r, "/sign-in"), body), 409, "already_signed_in")
+
+
+def test_seats_are_drawn_from_a_seed_in_the_ledger(started: Room, verified_client: Any) -> None:
+    r = started
+    first, second, third, *rest = r.people
+    early = [r.members[p.user.pk] for p in (first, second, third)]
+    refused(post(r.staff, url(r, "/seats")), 409, "no_unseated")
+    for person in (first, second, third):
+        ok(post(person, url(r, "/sign-in")))
+    refused(post(first, url(r, "/seats")), 403, "not_evaluation_staff")
+    elsewhere = verified_client(outsider(Role.CENTRE))
+    refused(post(elsewhere, url(r, "/seats")), 403, "not_evaluation_staff")
+    with pytest.raises(InvalidInput):  # the service refuses a guessable seed
+        committee.assign_seats(
+            user=r.world.centre_staff, evaluation_id=r.evaluation_id, seed=b"16 bytes less 1"
+        )
+    state = ok(post(r.staff, url(r, "/seats")))
+    seats = {m["id"]: m["seat"] for m in state["members"]}
+    assert sorted(seats[m] for m in early) == [1, 2, 3]
+    assert [seats[r.members[p.user.pk]] for p in rest] == [None] * len(rest)
+    # The ledger holds the seed, so anyone can deal the seats again.
+    body = json.loads(LedgerEntry.objects.get(kind="evaluation.seats_assigned").body)
+    dealt = draw_seats(bytes.fromhex(body["seed"]), [1, 2, 3])
+    assert body["seats"] == {str(m): seat for m, seat in zip(sorted(early), dealt, strict=True)}
+    assert body["seats"] == {str(m): seats[m] for m in early}
+    # A drawn expert's invitation shows the seat.
+    for member in Member.objects.filter(pk__in=early, invitation__isnull=False):
+        assert member.invitation is not None and member.invitation.seat == member.seat
+    refused(post(r.staff, url(r, "/seats")), 409, "no_unseated")
+    # Latecomers get the numbers left; the seated keep theirs.
+    for person in rest:
+        ok(post(person, url(r, "/sign-in")))
+    state = ok(post(r.staff, url(r, "/seats")))
+    assert sorted(m["seat"] for m in state["members"]) == [1, 2, 3, 4, 5]
+    assert [m["seat"] for m in state["members"] if m["id"] in early] == [seats[m] for m in early]
+    assert verify_ledger().ok
+
+
+def test_a_replaced_members_seat_goes_to_the_newcomer(started: Room) -> None:
+    r = started
+    seat_committee(r)
+    before = {m["id"]: m["seat"] for m in ok(post(r.staff, url(r, "/seats")))["members"]}
+    leaving = Member.objects.get(pk=r.members[r.people[0].user.pk])
+    assert leaving.invitation is not None and leaving.invitation.is_chair
+    refused(post(r.staff, url(r, "/chair"), {"member": leaving.pk}), 409, "already_chair")
+    ok(post(r.staff, url(r, f"/members/{leaving.pk}/replace"), {"reason": "突发疾病"}))
+    invitation = Invitation.objects.get(pk=leaving.invitation.pk)
+    assert invitation.status == Invitation.Status.REPLACED
+    assert invitation.replaced_at == clock.now() and invitation.replaced_reason == "突发疾病"
+    assert not invitation.is_chair and invitation.seat == before[leaving.pk]
+    newcomer, confirmed = supplementary_expert(r)
+    state = ok(post(r.staff, url(r, "/members"), {"invitation": confirmed.pk}), 201)
+    joined = next(m["id"] for m in state["members"] if m["name"] == newcomer.name)
+    ok(post(newcomer, url(r, "/sign-in")))
+    state = ok(post(r.staff, url(r, "/seats")))
+    assert {m["id"]: m["seat"] for m in state["members"]}[joined] == before[leaving.pk]
+    # A new chair; when the committee changes its mind, the first steps down everywhere.
+    ok(post(r.staff, url(r, "/chair"), {"member": joined}))
+    second = Member.objects.get(pk=r.members[r.people[1].user.pk])
+    ok(post(r.staff, url(r, "/chair"), {"member": second.pk}))
+    chairs = Invitation.objects.filter(request=r.request, is_chair=True)
+    assert list(chairs.values_list("pk", flat=True)) == [second.invitation_id]
 
 
 def _t1(state: dict[str, Any]) -> dict[int, str]:

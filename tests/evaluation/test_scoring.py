@@ -14,6 +14,7 @@ from ggzy.evaluation.scoring import (
     average_k_scores,
     divergent,
     draw_k,
+    draw_seats,
     item_score,
     lowest_benchmark_scores,
     parse_score,
@@ -227,6 +228,20 @@ def test_draw_k_is_reproducible() -> None:
     assert {draw_k(SPEC, bytes([n])) for n in range(64)} == set(SPEC.k_values)
     single = AverageK((D("0.97"),), D(1), D(1), trim=False)
     assert draw_k(single, b"anything") == D("0.97")
+
+
+def test_draw_seats_is_reproducible() -> None:
+    seed = bytes(range(32))
+    seats = draw_seats(seed, [1, 2, 3, 4, 5, 6, 7])
+    assert seats == draw_seats(seed, [1, 2, 3, 4, 5, 6, 7])
+    assert seats != draw_seats(seed[::-1], [1, 2, 3, 4, 5, 6, 7])
+    # Every order of seven seats is reachable: over many seeds the first seat takes each.
+    assert {draw_seats(bytes([n]), [1, 2, 3, 4, 5, 6, 7])[0] for n in range(64)} == set(range(1, 8))
+
+
+@given(st.binary(min_size=16, max_size=32), st.lists(st.integers(1, 99), unique=True))
+def test_draw_seats_deals_exactly_the_free_seats(seed: bytes, free: list[int]) -> None:
+    assert sorted(draw_seats(seed, sorted(free))) == sorted(free)
 
 
 @given(st.binary(min_size=1, max_size=32), st.integers(1, 150))

@@ -120,6 +120,22 @@ def test_staff_signs_a_member_in(started: Room) -> None:
     assert Member.objects.get(pk=other).signed_in_at is None
 
 
+def test_staff_deal_the_seats(started: Room) -> None:
+    r = started
+    assert 'id="assign-seats"' not in text(r.staff.get(page(r)))  # nobody has signed in
+    expert = r.experts[0]
+    expert.client.post(f"{page(r)}sign-in/")
+    html = text(r.staff.get(page(r)))
+    assert 'id="assign-seats"' in html and "1 名已签到成员尚无座位号。" in html
+    response = r.staff.post(f"{page(r)}seats/", follow=True)
+    assert "已随机分配座位号。" in messages_of(response)
+    assert 'id="assign-seats"' not in text(response)
+    assert Member.objects.get(pk=r.members[expert.user.pk]).seat == 1
+    assert "您的座位号：1" in text(expert.client.get(page(r)))
+    again = r.staff.post(f"{page(r)}seats/", follow=True)
+    assert any("no signed-in member is waiting for a seat" in m for m in messages_of(again))
+
+
 def test_scoring_workspace(reviewing: Room) -> None:
     r = reviewing
     c = r.experts[0].client

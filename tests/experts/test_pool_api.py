@@ -166,36 +166,6 @@ def test_excel_endpoints(
     assert added.status_code == 201 and added.json()["created"] == ["C06"]
 
 
-def test_evaluation_endpoints(
-    api: Any, committee: Any, centre_user: Any, other_centre_user: Any, unchanged: Any
-) -> None:
-    request, members = committee(5)
-    centre = api(centre_user)
-    for member in members:
-        response = centre.post(f"/evaluations/invitations/{member.pk}/sign-in", {})
-        assert response.status_code == 200 and response.json()["signed_in_at"]
-    seats = centre.post(f"/evaluations/{request.pk}/seats").json()["seats"]
-    assert sorted(seats.values()) == [1, 2, 3, 4, 5]
-    chair = centre.post(f"/evaluations/{request.pk}/chair", {"invitation": members[1].pk})
-    assert chair.status_code == 200 and chair.json()["is_chair"]
-    replaced = centre.post(
-        f"/evaluations/invitations/{members[2].pk}/replace", {"reason": "与投标人有利害关系"}
-    )
-    assert replaced.status_code == 200 and replaced.json()["replaced_at"]
-    listed = centre.get(f"/evaluations/{request.pk}/members").json()
-    assert len(listed) == 5 and {m["status"] for m in listed} == {"confirmed", "replaced"}
-    other, member = api(other_centre_user), api(members[0].expert.user)
-    with unchanged():
-        assert other.get(f"/evaluations/{request.pk}/members").status_code == 404
-        assert other.post(f"/evaluations/{request.pk}/seats").status_code == 403
-        assert centre.post(f"/evaluations/{request.pk}/seats").status_code == 409
-        assert (
-            centre.post(f"/evaluations/{request.pk}/chair", {"invitation": 999999}).status_code
-            == 404
-        )
-        assert member.get(f"/evaluations/{request.pk}/members").status_code == 404
-
-
 def test_appraisal_and_remuneration_endpoints(
     api: Any, committee: Any, centre_user: Any, unchanged: Any
 ) -> None:

@@ -230,8 +230,9 @@ def _review(member: Seat, url: str, position: int, bidder_of: dict[int, int]) ->
 def start_evaluation(
     say: Print, staff: Client, lot_id: int, request_id: int, seats: list[Seat]
 ) -> Timeline[str]:
-    """The centre starts the evaluation, every member signs in, the committee elects its
-    chair, who puts the candidates for rejection to the vote. Returns the evaluation's URL."""
+    """The centre starts the evaluation, every member signs in, the staff draw their seats,
+    the committee elects its chair, who puts the candidates for rejection to the vote.
+    Returns the evaluation's URL."""
     yield clock.now()
     representative = User.objects.get(username=REPRESENTATIVE)
     start = {"draw_request": request_id, "representatives": [representative.pk]}
@@ -245,9 +246,11 @@ def start_evaluation(
     for member in seats:
         yield clock.now() + timedelta(minutes=4)
         member.member = post(member.client, f"{url}/sign-in")["me"]["id"]
+    seated = {m["id"]: m["seat"] for m in post(staff, f"{url}/seats")["members"]}
     chair = seats[0]
     post(staff, f"{url}/chair", {"member": chair.member})
-    say(f"  全体成员签到，委员会推举 {chair.name} 为主任委员")
+    order = "、".join(f"{m.name} {seated[m.member]} 号" for m in seats)
+    say(f"  全体成员签到，随机分配座位（{order}），委员会推举 {chair.name} 为主任委员")
     _resolve_flags(say, chair, url, len(seats))
     return url
 

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import base64
+import secrets
+from datetime import datetime
 from typing import Any
 
 from django.http import FileResponse, HttpRequest
@@ -34,6 +36,10 @@ class StartIn(Schema):
 
 class MemberIn(Schema):
     member: int | None = None
+
+
+class SignInIn(MemberIn):
+    at: datetime | None = None  # when the member arrived: staff only, default now
 
 
 class ReasonIn(Schema):
@@ -106,11 +112,23 @@ def get(request: HttpRequest, evaluation_id: int) -> dict[str, Any]:
 
 
 @router.post("/{evaluation_id}/sign-in")
-def sign_in(request: HttpRequest, evaluation_id: int, payload: MemberIn) -> dict[str, Any]:
+def sign_in(request: HttpRequest, evaluation_id: int, payload: SignInIn) -> dict[str, Any]:
     committee.sign_in(
         user=acting_user(request),
         evaluation_id=evaluation_id,
         member_id=payload.member,
+        at=payload.at,
+        ip=client_ip(request),
+    )
+    return _state(request, evaluation_id)
+
+
+@router.post("/{evaluation_id}/seats")
+def assign_seats(request: HttpRequest, evaluation_id: int) -> dict[str, Any]:
+    committee.assign_seats(
+        user=acting_user(request),
+        evaluation_id=evaluation_id,
+        seed=secrets.token_bytes(32),
         ip=client_ip(request),
     )
     return _state(request, evaluation_id)

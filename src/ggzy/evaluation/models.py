@@ -71,6 +71,8 @@ class Member(models.Model):
     name = models.CharField(_("姓名"), max_length=64)
     joined_at = models.DateTimeField(_("加入时间"))
     signed_in_at = models.DateTimeField(_("签到时间"), null=True, blank=True)
+    # Random, from a seed in the ledger (services.committee.assign_seats); kept when replaced.
+    seat = models.PositiveSmallIntegerField(_("座位号"), null=True, blank=True)
     is_chair = models.BooleanField(_("主任委员"), default=False)
     submitted_at = models.DateTimeField(_("提交评审时间"), null=True, blank=True)
     replaced_at = models.DateTimeField(_("更换时间"), null=True, blank=True)

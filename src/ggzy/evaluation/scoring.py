@@ -12,8 +12,8 @@ Rounding rules:
 
 Half-up means away from zero on a tie (``ROUND_HALF_UP``): 1.005 → 1.01.
 
-Random choices (the K value, lots between tied bids) come from the expert draw's
-counter-mode generator, so anyone holding the seed can re-run them.
+Random choices (the K value, lots between tied bids, the members' seats) come from the
+expert draw's counter-mode generator, so anyone holding the seed can re-run them.
 """
 
 from __future__ import annotations
@@ -43,6 +43,7 @@ K = TypeVar("K", bound=Hashable)
 M = TypeVar("M", bound=Hashable)
 # Ranking sorts tied bids by key before drawing lots, so its keys must be ordered.
 R = TypeVar("R", bound="SupportsRichComparison")
+T = TypeVar("T")
 
 _ART_49 = rules.REG.art(49)
 
@@ -137,6 +138,20 @@ def draw_k(spec: AverageK, seed: bytes) -> Decimal:
     return spec.k_values[Generator(ALG, seed, "k").below(len(spec.k_values))]
 
 
+def _shuffled(generator: Generator, items: list[T]) -> list[T]:
+    """``items`` in the order a Fisher–Yates shuffle driven by ``generator`` gives."""
+    for i in range(len(items) - 1):
+        j = i + generator.below(len(items) - i)
+        items[i], items[j] = items[j], items[i]
+    return items
+
+
+def draw_seats(seed: bytes, seats: Sequence[int]) -> list[int]:
+    """The free seat numbers ``seats`` (ascending) shuffled by the generator labelled
+    "seats": the i-th unseated member (by member id) takes the i-th number (随机座位号)."""
+    return _shuffled(Generator(ALG, seed, "seats"), list(seats))
+
+
 def divergent(scores: Mapping[M, Decimal], item_max: Decimal, fraction: Fraction) -> set[M]:
     """Members whose score on an item differs from the mean of the others' by more than
     ``fraction`` × ``item_max`` (platform rule ``evaluation.divergence_max_fraction``);
@@ -210,10 +225,7 @@ def rank(entries: Sequence[Entry[R]], *, kind: str, seed: bytes) -> list[Ranked[
     result: list[Ranked[R]] = []
     previous: tuple[Decimal, ...] = ()
     for criteria, tied in itertools.groupby(ordered, key=lambda e: _criteria(e, comprehensive)):
-        group = list(tied)
-        for i in range(len(group) - 1):  # Fisher–Yates
-            j = i + generator.below(len(group) - i)
-            group[i], group[j] = group[j], group[i]
+        group = _shuffled(generator, list(tied))
         for position, entry in enumerate(group):
             decided_by: DecidedBy
             if not result:

@@ -20,7 +20,7 @@ from ggzy.accounts.models import Role, User
 from ggzy.accounts.selectors import is_centre_staff
 from ggzy.core import files
 from ggzy.experts.models import Invitation
-from ggzy.experts.services.evaluation import can_run_evaluation
+from ggzy.experts.selectors.draws import can_run_evaluation
 from ggzy.kernel import rules
 from ggzy.kernel.errors import NotFound
 from ggzy.tendering.bidfile import ATTACHMENTS
@@ -206,6 +206,7 @@ def _member_line(member: Member) -> dict[str, Any]:
         "kind": member.kind,
         "kind_label": member.get_kind_display(),
         "signed_in": member.signed_in_at is not None,
+        "seat": member.seat,
         "is_chair": member.is_chair,
         "submitted": member.submitted_at is not None,
         "replaced": member.replaced_at is not None,

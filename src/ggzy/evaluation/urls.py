@@ -10,6 +10,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("<int:evaluation_id>/", views.room, name="room"),
     path("<int:evaluation_id>/live/", views.live, name="live"),
     path("<int:evaluation_id>/sign-in/", views.sign_in, name="sign-in"),
+    path("<int:evaluation_id>/seats/", views.assign_seats, name="seats"),
     path("<int:evaluation_id>/chair/", views.elect_chair, name="chair"),
     path("<int:evaluation_id>/members/", views.add_member, name="add-member"),
     path(

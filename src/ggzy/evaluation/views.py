@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import base64
 import mimetypes
+import secrets
 from collections.abc import Callable
 from pathlib import PurePosixPath
 from typing import Any
@@ -144,6 +145,7 @@ def _room_context(
     names = {b["id"]: b["entity"] for b in state.get("bids", [])}
     status = state["status"]
     runner = selectors.runs(user, evaluation)
+    current = [m for m in state.get("members", []) if not m["replaced"]]
     desk = []
     if me and status == Evaluation.Status.REVIEWING:
         desk = selectors.review_desk(user, evaluation)
@@ -160,7 +162,8 @@ def _room_context(
             d | {"entity": names.get(d["bid"], d["bid"])} for d in state.get("divergences", [])
         ],
         "reasons": [(code, zh, en) for code, (zh, en) in REJECTION_REASONS.items()],
-        "current_members": [m for m in state.get("members", []) if not m["replaced"]],
+        "current_members": current,
+        "unseated": [m for m in current if m["signed_in"] and m["seat"] is None],
         "seatable": (
             selectors.seatable_invitations(evaluation)
             if runner and status == Evaluation.Status.FORMING
@@ -287,6 +290,20 @@ def sign_in(request: HttpRequest, evaluation_id: int) -> HttpResponse:
         _("已签到。"),
         MemberForm(request.POST),
         "committee",
+    )
+
+
+@login_required
+@require_POST
+def assign_seats(request: HttpRequest, evaluation_id: int) -> HttpResponse:
+    return _act(
+        request,
+        evaluation_id,
+        lambda u, d: committee.assign_seats(
+            user=u, evaluation_id=evaluation_id, seed=secrets.token_bytes(32), ip=client_ip(request)
+        ),
+        _("已随机分配座位号。"),
+        anchor="committee",
     )
 
 

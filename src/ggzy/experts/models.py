@@ -259,10 +259,13 @@ class Invitation(models.Model):
     reply_by = models.DateTimeField(_("答复截止"))
     replied_at = models.DateTimeField(_("答复时间"), null=True, blank=True)
     decline_reason = models.CharField(_("拒绝理由"), max_length=200, blank=True)
+    # What the evaluation committee recorded of the expert (its ``Member``), copied here by
+    # ``evaluation.services.committee`` alone, so the expert's own invitations show it.
     signed_in_at = models.DateTimeField(_("签到时间"), null=True, blank=True)
     seat = models.PositiveSmallIntegerField(_("座位号"), null=True, blank=True)
     is_chair = models.BooleanField(_("评标委员会主任"), default=False)
-    # A member replaced during evaluation: their scores are void (Reg. Art 48).
+    # A member replaced during evaluation (status ``replaced``): their review is void (Reg.
+    # Art 48); the draw frees their employer's place, and appraisal counts them as served.
     replaced_at = models.DateTimeField(_("替换时间"), null=True, blank=True)
     replaced_reason = models.CharField(_("替换原因"), max_length=200, blank=True)
 

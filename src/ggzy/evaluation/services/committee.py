@@ -1,12 +1,17 @@
 """The evaluation method in the documents, and the committee (评标委员会): formed from the
-expert draw plus the initiator's representatives, signed in, a chair elected, members
-replaced (Reg. Art 48) and added."""
+expert draw plus the initiator's representatives, signed in (签到), seated at random
+(随机座位号), a chair elected (推选主任委员), members replaced (Reg. Art 48) and added.
+
+This is the platform's one committee. A drawn expert's ``experts.Invitation`` shows what the
+committee recorded of them because every action here that changes a member copies it there
+(``_copy_to_invitation``); the experts app does not write those fields."""
 
 from __future__ import annotations
 
 import hashlib
+import itertools
 from collections.abc import Sequence
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.db import transaction
 
@@ -15,7 +20,6 @@ from ggzy.accounts.selectors import is_centre_staff
 from ggzy.core.services import record
 from ggzy.entities.selectors import entity_of
 from ggzy.experts.models import DrawRequest, Invitation
-from ggzy.experts.services import evaluation as expert_seats
 from ggzy.experts.services.draw import check_panel
 from ggzy.kernel import clock, rules
 from ggzy.kernel.errors import Conflict, Forbidden, InvalidInput, NotFound
@@ -32,7 +36,7 @@ from ggzy.tendering.services.common import (
 
 from ..method import parse_method
 from ..models import Evaluation, Member
-from ..scoring import draw_k
+from ..scoring import draw_k, draw_seats
 from .common import current_members, lock, require_runner, require_status, witness
 from .flags import raise_automatic_flags, withdraw_check_flags
 
@@ -295,6 +299,8 @@ def start(
 
 # --- in the evaluation room --------------------------------------------------------------
 
+MIN_SEED_BYTES = 16
+
 
 def _lock_member(evaluation: Evaluation, member_id: object) -> Member:
     found = (
@@ -312,6 +318,33 @@ def _lock_member(evaluation: Evaluation, member_id: object) -> Member:
     return found
 
 
+def _copy_to_invitation(*members: Member) -> None:
+    """Copy what the committee recorded of each drawn expert onto their invitation: the
+    expert's own invitations show it, and the status ``replaced`` frees the employer's place
+    in a supplementary draw and still counts as served for appraisal and pay. The only
+    writer of those fields."""
+    for member in members:
+        invitation = member.invitation
+        if invitation is None:  # an initiator's representative
+            continue
+        invitation.signed_in_at, invitation.seat = member.signed_in_at, member.seat
+        invitation.is_chair = member.is_chair
+        invitation.replaced_at = member.replaced_at
+        invitation.replaced_reason = member.replaced_reason
+        if member.replaced_at is not None:
+            invitation.status = Invitation.Status.REPLACED
+        invitation.save(
+            update_fields=[
+                "signed_in_at",
+                "seat",
+                "is_chair",
+                "replaced_at",
+                "replaced_reason",
+                "status",
+            ]
+        )
+
+
 def _maybe_begin_review(evaluation: Evaluation) -> None:
     """Review begins once the whole committee has signed in and has a chair."""
     members = current_members(evaluation)
@@ -322,11 +355,36 @@ def _maybe_begin_review(evaluation: Evaluation) -> None:
         evaluation.save(update_fields=["status"])
 
 
+def _arrival(at: datetime, member: Member) -> datetime:
+    """The time the staff say the member arrived: with a time zone, not in the future and
+    not before the member joined the committee."""
+    if at.tzinfo is None:
+        raise InvalidInput("签到时间须带时区", "the sign-in time needs a time zone", field="at")
+    if at > clock.now():
+        raise InvalidInput(
+            "签到时间不能晚于当前时间", "the sign-in time is in the future", field="at"
+        )
+    if at < member.joined_at:
+        raise InvalidInput(
+            f"签到时间不能早于该成员加入评标委员会的时间（{clock.local_text(member.joined_at)}）",
+            f"the sign-in time is before the member joined the committee "
+            f"({clock.local_text(member.joined_at)})",
+            field="at",
+        )
+    return at
+
+
 @transaction.atomic
 def sign_in(
-    *, user: User, evaluation_id: int, member_id: int | None = None, ip: str | None = None
+    *,
+    user: User,
+    evaluation_id: int,
+    member_id: int | None = None,
+    at: datetime | None = None,
+    ip: str | None = None,
 ) -> Member:
-    """A member signs in (签到); the centre's staff may sign a member in on their behalf."""
+    """A member signs in (签到), now; the centre's staff may sign a member in on their behalf
+    and record when they arrived (``at``)."""
     evaluation = lock(evaluation_id)
     require_status(evaluation, Evaluation.Status.FORMING)
     if member_id is None:
@@ -338,31 +396,105 @@ def sign_in(
         member = _lock_member(evaluation, own.pk)
     else:
         member = _lock_member(evaluation, member_id)
-        if member.user_id != user.pk:
-            require_runner(user, evaluation)
+    if member.user_id != user.pk or at is not None:
+        require_runner(user, evaluation)
     if member.signed_in_at is not None:
-        raise Conflict("已签到", "already signed in", code="already_signed_in")
-    member.signed_in_at = clock.now()
+        raise Conflict(
+            f"已签到（{clock.local_text(member.signed_in_at)}）",
+            f"already signed in ({clock.local_text(member.signed_in_at)})",
+            code="already_signed_in",
+        )
+    member.signed_in_at = clock.now() if at is None else _arrival(at, member)
     member.save(update_fields=["signed_in_at"])
-    if member.invitation is not None and member.invitation.signed_in_at is None:
-        expert_seats.sign_in(invitation=member.invitation.pk, by=user, ip=ip)
-    witness(evaluation, "signed_in", user, {"member": member.pk}, ip)
+    _copy_to_invitation(member)
+    witness(
+        evaluation,
+        "signed_in",
+        user,
+        {"member": member.pk, "at": member.signed_in_at.isoformat()},
+        ip,
+    )
     _maybe_begin_review(evaluation)
     return member
 
 
 @transaction.atomic
+def assign_seats(
+    *, user: User, evaluation_id: int, seed: bytes, ip: str | None = None
+) -> dict[int, int]:
+    """Give every signed-in member without a seat a random seat number (随机座位号).
+
+    Seats run from 1 over the current members: members seated earlier keep theirs, and a
+    replaced member's number goes to a newcomer. The free numbers, ascending, are shuffled
+    by ``scoring.draw_seats`` from ``seed`` (the API and the page pass
+    ``secrets.token_bytes(32)``) and taken by the unseated members in the order of their ids.
+    The ledger records the seed and the seat map {member id: seat}, so anyone can re-run it.
+    Returns that map."""
+    evaluation = lock(evaluation_id)
+    require_runner(user, evaluation)
+    require_status(evaluation, Evaluation.Status.FORMING, Evaluation.Status.REVIEWING)
+    if len(seed) < MIN_SEED_BYTES:
+        raise InvalidInput(
+            f"随机种子至少{MIN_SEED_BYTES}字节",
+            f"the seed needs at least {MIN_SEED_BYTES} bytes",
+            field="seed",
+        )
+    members = list(
+        evaluation.members.select_for_update(of=("self",))
+        .select_related("invitation")
+        .filter(replaced_at__isnull=True)
+        .order_by("id")
+    )
+    unseated = [m for m in members if m.signed_in_at is not None and m.seat is None]
+    if not unseated:
+        raise Conflict(
+            "没有待分配座位的已签到成员",
+            "no signed-in member is waiting for a seat",
+            code="no_unseated",
+        )
+    taken = {m.seat for m in members if m.seat is not None}
+    free = itertools.islice((n for n in itertools.count(1) if n not in taken), len(unseated))
+    seat_map: dict[int, int] = {}
+    for member, seat in zip(unseated, draw_seats(seed, list(free)), strict=True):
+        member.seat = seat
+        member.save(update_fields=["seat"])
+        seat_map[member.pk] = seat
+    _copy_to_invitation(*unseated)
+    witness(
+        evaluation,
+        "seats_assigned",
+        user,
+        {"seed": seed.hex(), "seats": {str(k): v for k, v in seat_map.items()}},
+        ip,
+    )
+    return seat_map
+
+
+@transaction.atomic
 def elect_chair(*, user: User, evaluation_id: int, member_id: int, ip: str | None = None) -> Member:
-    """Record the chair the committee chose among its signed-in members."""
+    """Record the chair the committee chose (评标委员会主任由委员会推选) among its signed-in
+    members; a previous chair steps down."""
     evaluation = lock(evaluation_id)
     require_runner(user, evaluation)
     require_status(evaluation, Evaluation.Status.FORMING, Evaluation.Status.REVIEWING)
     member = _lock_member(evaluation, member_id)
     if member.signed_in_at is None:
         raise Conflict("该成员尚未签到", "the member has not signed in", code="not_signed_in")
-    evaluation.members.filter(is_chair=True).update(is_chair=False)
+    if member.is_chair:
+        raise Conflict(
+            "该成员已是主任委员", "the member is already the chair", code="already_chair"
+        )
+    previous = list(
+        evaluation.members.select_for_update(of=("self",))
+        .select_related("invitation")
+        .filter(is_chair=True)
+    )
+    for member_before in previous:
+        member_before.is_chair = False
+        member_before.save(update_fields=["is_chair"])
     member.is_chair = True
     member.save(update_fields=["is_chair"])
+    _copy_to_invitation(*previous, member)
     witness(evaluation, "chair_elected", user, {"member": member.pk}, ip)
     _maybe_begin_review(evaluation)
     return member
@@ -386,7 +518,9 @@ def replace_member(
     *, user: User, evaluation_id: int, member_id: int, reason: str, ip: str | None = None
 ) -> Member:
     """Take a member off the committee (更换评标委员会成员): their review is void (Reg. Art
-    48), a result already reached is undone, and the committee waits for the newcomer."""
+    48), a result already reached is undone, and the committee waits for the newcomer (a
+    supplementary draw of the same request, or another representative: ``add_member``).
+    A drawn expert's invitation becomes ``replaced``; their seat number is free again."""
     evaluation = lock(evaluation_id)
     require_runner(user, evaluation)
     require_status(
@@ -402,10 +536,7 @@ def replace_member(
     )
     member.replaced_at, member.replaced_reason, member.is_chair = clock.now(), clean_reason, False
     member.save(update_fields=["replaced_at", "replaced_reason", "is_chair"])
-    if member.invitation is not None:
-        expert_seats.replace_member(
-            invitation=member.invitation.pk, reason=clean_reason, by=user, ip=ip
-        )
+    _copy_to_invitation(member)
     if evaluation.status in (Evaluation.Status.CONCLUDED, Evaluation.Status.REPORTED):
         _undo_conclusion(evaluation)
     withdrawn = withdraw_check_flags(evaluation)

@@ -6,7 +6,7 @@ from typing import Any
 
 from ggzy.accounts.models import User
 from ggzy.core.services import record
-from ggzy.experts.services.evaluation import can_run_evaluation
+from ggzy.experts.selectors.draws import can_run_evaluation
 from ggzy.kernel.errors import Conflict, Forbidden, NotFound
 
 from ..method import Method

@@ -7,7 +7,7 @@ from __future__ import annotations
 from django.db.models import Q, QuerySet
 
 from ggzy.accounts.models import Role, User
-from ggzy.accounts.selectors import region_prefix
+from ggzy.accounts.selectors import is_centre_staff, region_prefix
 from ggzy.kernel.errors import NotFound
 
 from ..models import DrawRequest, Invitation, RandomnessParty, Venue
@@ -27,6 +27,14 @@ def requests_visible_to(user: User) -> QuerySet[DrawRequest]:
         # Their own department's projects, and the industry they supervise in their region.
         scope &= Q(supervisor=org) | Q(supervisor__industry=org.industry)
     return DrawRequest.objects.filter(scope).select_related("centre", "supervisor", "main_venue")
+
+
+def can_run_evaluation(user: User, request: DrawRequest) -> bool:
+    """Centre staff of the request's own centre (or an administrator): they run the
+    evaluation the draw is for, may read its sealed list and appraise and pay its experts."""
+    if not is_centre_staff(user):
+        return False
+    return user.role == Role.ADMIN or user.is_superuser or user.organisation_id == request.centre_id
 
 
 def get_request(user: User, request_id: int) -> DrawRequest:

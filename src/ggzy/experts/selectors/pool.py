@@ -26,7 +26,6 @@ from ..models import (
     Sanction,
     Specialty,
 )
-from ..services.evaluation import can_run_evaluation
 
 READ_ALL_ROLES = frozenset({Role.ADMIN, Role.CENTRE, Role.SUPERVISOR, Role.OVERSIGHT})
 
@@ -174,26 +173,6 @@ def remunerations_visible_to(user: User, expert: Expert | None = None) -> QueryS
     if own is not None:
         return rows.filter(invitation__expert=own).order_by("-created_at")
     return rows.none()
-
-
-def evaluation_members(user: User, request_id: int) -> list[Invitation]:
-    """The confirmed and replaced members of one evaluation — the sealed list, only for the
-    centre staff running it."""
-    from ..models import DrawRequest
-
-    request = DrawRequest.objects.filter(pk=request_id).first()
-    if request is None or not can_run_evaluation(user, request):
-        raise NotFound(
-            f"抽取申请 {request_id} 不存在或无权查看", f"no draw request {request_id}, or not yours"
-        )
-    return list(
-        Invitation.objects.filter(
-            request=request,
-            status__in=[Invitation.Status.CONFIRMED, Invitation.Status.REPLACED],
-        )
-        .select_related("expert", "venue")
-        .order_by("seat", "id")
-    )
 
 
 def workspace_context(user: User) -> dict[str, Any]:

@@ -33,7 +33,7 @@ from ggzy.kernel.money import yuan
 from ggzy.kernel.text import clean_text
 
 from ..models import Appraisal, DrawRequest, Expert, Invitation, Remuneration, Sanction
-from .evaluation import can_run_evaluation
+from ..selectors.draws import can_run_evaluation
 
 SCORE_MIN, SCORE_MAX = 0, 100
 ITEMS: tuple[tuple[str, str, str], ...] = (

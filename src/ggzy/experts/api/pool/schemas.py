@@ -177,24 +177,6 @@ class InvitationOut(Schema):
     replaced_at: datetime | None
 
 
-class MemberOut(InvitationOut):
-    expert: int = Field(alias="expert_id")
-    expert_name: str
-    replaced_reason: str
-
-
-class SignInIn(Schema):
-    at: datetime | None = None
-
-
-class ChairIn(Schema):
-    invitation: int
-
-
-class SeatsOut(Schema):
-    seats: dict[str, int]
-
-
 class AppraisalIn(Schema):
     invitation: int
     attitude: int

@@ -1,9 +1,9 @@
-"""Endpoints of an expert's service on evaluation committees: members, sign-in, seats,
-chair and replacement; appraisal, the annual assessment and remuneration."""
+"""Endpoints of an expert's service after an evaluation: appraisal, the annual assessment
+and remuneration. (The committee itself — sign-in, seats, chair, replacement — is the
+evaluation API's: ``ggzy.evaluation.api``.)"""
 
 from __future__ import annotations
 
-import secrets
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
@@ -14,88 +14,15 @@ from ggzy.kernel.errors import InvalidInput
 
 from ...selectors import pool as selectors
 from ...services import appraisal as appraisal_services
-from ...services import evaluation as evaluation_services
-from ._common import (
-    _appraisal_out,
-    _download,
-    _invitation_out,
-    _remuneration_out,
-    router,
-)
+from ._common import _appraisal_out, _download, _remuneration_out, router
 from .schemas import (
     AppraisalIn,
     AppraisalOut,
     AssessmentOut,
     BankBatchIn,
-    ChairIn,
-    InvitationOut,
-    MemberOut,
-    ReasonIn,
     RemunerationIn,
     RemunerationOut,
-    SeatsOut,
-    SignInIn,
 )
-
-# --- evaluation ------------------------------------------------------------------------------
-
-
-@router.get("/evaluations/{int:request_id}/members", response=list[MemberOut])
-def evaluation_members(request: HttpRequest, request_id: int) -> list[dict[str, Any]]:
-    members = selectors.evaluation_members(acting_user(request), request_id)
-    return [
-        {
-            **_invitation_out(m),
-            "expert_id": m.expert_id,
-            "expert_name": m.expert.name,
-            "replaced_reason": m.replaced_reason,
-        }
-        for m in members
-    ]
-
-
-@router.post("/evaluations/invitations/{int:invitation_id}/sign-in", response=InvitationOut)
-def sign_in(request: HttpRequest, invitation_id: int, payload: SignInIn) -> dict[str, Any]:
-    invitation = evaluation_services.sign_in(
-        invitation=invitation_id, by=acting_user(request), at=payload.at, ip=client_ip(request)
-    )
-    return _invitation_out(invitation)
-
-
-@router.post("/evaluations/{int:request_id}/seats", response=SeatsOut)
-def assign_seats(request: HttpRequest, request_id: int) -> dict[str, Any]:
-    seats = evaluation_services.assign_seats(
-        request=request_id,
-        seed=secrets.token_bytes(32),
-        by=acting_user(request),
-        ip=client_ip(request),
-    )
-    return {"seats": {str(k): v for k, v in seats.items()}}
-
-
-@router.post("/evaluations/{int:request_id}/chair", response=InvitationOut)
-def elect_chair(request: HttpRequest, request_id: int, payload: ChairIn) -> dict[str, Any]:
-    invitation = evaluation_services.elect_chair(
-        request=request_id,
-        invitation=payload.invitation,
-        by=acting_user(request),
-        ip=client_ip(request),
-    )
-    return _invitation_out(invitation)
-
-
-@router.post("/evaluations/invitations/{int:invitation_id}/replace", response=InvitationOut)
-def replace_member(request: HttpRequest, invitation_id: int, payload: ReasonIn) -> dict[str, Any]:
-    invitation = evaluation_services.replace_member(
-        invitation=invitation_id,
-        reason=payload.reason,
-        by=acting_user(request),
-        ip=client_ip(request),
-    )
-    return _invitation_out(invitation)
-
-
-# --- appraisal and remuneration -----------------------------------------------------------
 
 
 @router.get("/appraisals", response=list[AppraisalOut])
