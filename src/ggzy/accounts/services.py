@@ -11,6 +11,7 @@ from datetime import timedelta
 from axes.handlers.proxy import AxesProxyHandler
 from django.db import transaction
 
+from ggzy.accounts import events
 from ggzy.core.services import record
 from ggzy.kernel import clock
 from ggzy.kernel.errors import Forbidden, InvalidInput, NotFound
@@ -57,7 +58,7 @@ def create_token(
         expires_at=now + timedelta(days=days),
     )
     record(
-        "token.created",
+        events.TOKEN_CREATED,
         subject=f"token:{prefix}",
         actor=user.actor,
         payload={"name": name, "scopes": token.scopes, "expires_at": token.expires_at},
@@ -75,7 +76,7 @@ def revoke_token(*, user: User, prefix: str) -> ApiToken:
     if token.revoked_at is None:
         token.revoked_at = clock.now()
         token.save(update_fields=["revoked_at"])
-        record("token.revoked", subject=f"token:{prefix}", actor=user.actor, payload={})
+        record(events.TOKEN_REVOKED, subject=f"token:{prefix}", actor=user.actor, payload={})
     return token
 
 
@@ -146,7 +147,7 @@ def release_lockout(
             code="not_locked",
         )
     record(
-        "login.lock_released",
+        events.LOGIN_LOCK_RELEASED,
         subject=f"account:{username}" if username else f"address:{ip_address}",
         actor=actor,
         ip=ip,

@@ -19,6 +19,7 @@ from django.db.models import Max
 
 from ggzy.accounts.models import User
 from ggzy.accounts.selectors import is_provincial_centre_staff
+from ggzy.catalogue import events
 from ggzy.core.services import SYSTEM_ACTOR, record
 from ggzy.kernel import clock
 from ggzy.kernel import ledger as chain
@@ -215,7 +216,7 @@ def create_draft(
             copies.append(item)
         CatalogueItem.objects.bulk_create(copies)
     record(
-        "catalogue.draft_created",
+        events.CATALOGUE_DRAFT_CREATED,
         subject=_subject(version),
         actor=actor_user.actor,
         payload={
@@ -237,7 +238,7 @@ def upsert_item(
     draft = _locked_draft(version)
     item, created = _write_item(draft, code, spec)
     record(
-        "catalogue.item_added" if created else "catalogue.item_changed",
+        events.CATALOGUE_ITEM_ADDED if created else events.CATALOGUE_ITEM_CHANGED,
         subject=_subject(draft),
         actor=actor_user.actor,
         payload={
@@ -265,7 +266,7 @@ def remove_item(*, actor_user: User, version: CatalogueVersion, code: str) -> No
             field="code",
         )
     record(
-        "catalogue.item_removed",
+        events.CATALOGUE_ITEM_REMOVED,
         subject=_subject(draft),
         actor=actor_user.actor,
         payload={"code": item_code},
@@ -280,7 +281,7 @@ def discard_draft(*, actor_user: User, version: CatalogueVersion) -> None:
     number = draft.number
     draft.delete()
     record(
-        "catalogue.draft_discarded",
+        events.CATALOGUE_DRAFT_DISCARDED,
         subject=f"catalogue:v{number}",
         actor=actor_user.actor,
         payload={"number": number},
@@ -367,7 +368,7 @@ def publish(
     _supersede(previous, effective_from)
     _mark_published(draft, effective_from, actor_user)
     record(
-        "catalogue.published",
+        events.CATALOGUE_PUBLISHED,
         subject=_subject(draft),
         actor=actor_user.actor,
         payload=_published_payload(draft, previous),
@@ -401,7 +402,7 @@ def save_category(*, actor_user: User, category: TradeCategory) -> TradeCategory
     created = category.pk is None
     category.save()
     record(
-        "catalogue.category_added" if created else "catalogue.category_changed",
+        events.CATALOGUE_CATEGORY_ADDED if created else events.CATALOGUE_CATEGORY_CHANGED,
         subject=f"catalogue_category:{category.code}",
         actor=actor_user.actor,
         payload={
@@ -515,7 +516,7 @@ def load_catalogue_file(path: Path | str, *, actor: User | str = SYSTEM_ACTOR) -
     report = LoadReport(version, added, changed, created)
     if report.changed:
         record(
-            "catalogue.file_loaded",
+            events.CATALOGUE_FILE_LOADED,
             subject=_subject(version),
             actor=user.actor if user else str(actor),
             payload={

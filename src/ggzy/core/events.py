@@ -58,3 +58,10 @@ def publish(entry: LedgerEntry, objects: Mapping[str, Any] | None = None) -> Non
     event = Event(entry, objects or {})
     for handler in subscribers(entry.kind):
         handler(event)
+
+
+# The core app's own kinds (``docs/events.md`` lists every app's).
+
+LEDGER_CHECKPOINT = "ledger.checkpoint"
+"""A finished local day's Merkle root was published (每日检查点). Recorded by
+``services.write_checkpoints``."""

@@ -153,7 +153,7 @@ def write_checkpoints() -> list[Checkpoint]:
             )
             checkpoint.save()
             record(
-                "ledger.checkpoint",
+                events.LEDGER_CHECKPOINT,
                 subject=f"checkpoint:{day.isoformat()}",
                 payload={
                     "day": day,

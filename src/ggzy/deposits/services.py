@@ -15,6 +15,7 @@ from django.db import IntegrityError, transaction
 from ggzy.accounts.models import User
 from ggzy.accounts.selectors import is_centre_staff
 from ggzy.core.services import record
+from ggzy.deposits import events
 from ggzy.entities.models import MarketEntity
 from ggzy.entities.selectors import entity_of
 from ggzy.kernel import clock, rules
@@ -153,7 +154,7 @@ def _save(deposit: Deposit, *, user: User, ip: str | None, source: str, **extra:
             code="duplicate_deposit",
         ) from None
     record(
-        "deposit.recorded",
+        events.DEPOSIT_RECORDED,
         subject=f"deposit:{deposit.pk}",
         actor=user.actor,
         ip=ip,
@@ -424,7 +425,7 @@ def refund_due(
             deposit.refund_due_on = due
             deposit.save(update_fields=["status", "refund_reason", "refund_from", "refund_due_on"])
             record(
-                f"deposit.{deposit.status}",
+                events.DEPOSIT_REFUND_DUE if owed else events.DEPOSIT_FORFEITABLE,
                 subject=f"deposit:{deposit.pk}",
                 payload={
                     "deposit_id": deposit.pk,
@@ -468,7 +469,7 @@ def mark_refunded(*, user: User, deposit_id: int, reference: str, ip: str | None
         deposit.refund_reference = reference
         deposit.save(update_fields=["status", "refunded_at", "refund_reference"])
         record(
-            "deposit.refunded",
+            events.DEPOSIT_REFUNDED,
             subject=f"deposit:{deposit.pk}",
             actor=user.actor,
             ip=ip,

@@ -17,6 +17,7 @@ from django.db import transaction
 
 from ggzy.accounts.models import Organisation, Region
 from ggzy.core.services import record
+from ggzy.disclosure import events
 from ggzy.kernel import clock
 from ggzy.kernel.errors import Conflict, InvalidInput
 from ggzy.kernel.ledger import canonical_json
@@ -113,7 +114,7 @@ def publish(
     files = attachments.store(notice.attachments)
     publication.digest = digest_of(publication, files)
     entry = record(
-        "disclosure.published",
+        events.DISCLOSURE_PUBLISHED,
         subject=f"trade:{notice.trade_code}",
         actor=actor,
         ip=ip,

@@ -29,6 +29,7 @@ from ggzy.core.services import record
 from ggzy.kernel import clock, rules
 from ggzy.kernel.errors import Conflict, InvalidInput, RuleViolation
 from ggzy.kernel.workdays import WorkCalendar
+from ggzy.workcalendar import events
 
 from . import published
 from .models import CalendarDay, CalendarYear
@@ -269,7 +270,7 @@ def import_schedule(*, schedule: Schedule, actor: str) -> ImportResult:
     )
     clear_cache()
     record(
-        "calendar.imported",
+        events.CALENDAR_IMPORTED,
         subject=f"calendar:{schedule.year}",
         actor=actor,
         payload={

@@ -20,6 +20,7 @@ from django.db import transaction
 from django.db.models import F
 
 from ggzy.accounts.models import User
+from ggzy.auctions import events
 from ggzy.core.bulk import insert_all
 from ggzy.core.services import Pending, record, record_all
 from ggzy.kernel import clock
@@ -149,7 +150,7 @@ def _timed_started(auction: Auction, before: State, after: State) -> Pending | N
     if after.deadline is None or after.deadline <= auction.free_ends_at:
         return None
     return Pending(
-        "auction.timed_started",
+        events.AUCTION_TIMED_STARTED,
         f"auction:{auction.code}",
         {"at": auction.free_ends_at, "price": before.price, "seq": before.last_seq},
     )
@@ -349,7 +350,7 @@ def _order(
             entries.append(started)
         entries.append(
             Pending(
-                "auction.bid",
+                events.AUCTION_BID,
                 f"auction:{auction.code}",
                 {"seq": placed.seq, "bidder_no": bidder_no, "amount": value, "key": key},
                 actor=bidder_actor(auction, bidder_no),
@@ -404,7 +405,7 @@ def declare(*, user: User, auction_id: int, ip: str | None = None) -> Auction:
     if after is not state:
         Declaration.objects.create(auction=auction, bidder_no=bidder_no, at=now)
         record(
-            "auction.declared",
+            events.AUCTION_DECLARED,
             subject=f"auction:{auction.code}",
             payload={"bidder_no": bidder_no},
             actor=bidder_actor(auction, bidder_no),

@@ -9,6 +9,7 @@ from __future__ import annotations
 from django.db import transaction
 
 from ggzy.accounts.models import User
+from ggzy.auctions import events
 from ggzy.core.services import record
 from ggzy.entities.selectors import entity_of
 from ggzy.kernel import clock
@@ -46,7 +47,7 @@ def answer(*, user: User, auction_id: int, exercise: bool, ip: str | None = None
     holder.pre_emption_answer = "exercised" if exercise else "declined"
     holder.save(update_fields=["pre_emption_answer"])
     record(
-        "auction.pre_emption",
+        events.AUCTION_PRE_EMPTION,
         subject=f"auction:{auction.code}",
         payload={
             "bidder_no": holder.bidder_no,

@@ -12,6 +12,7 @@ from decimal import Decimal, InvalidOperation
 from django.db import transaction
 
 from ggzy.accounts.models import User
+from ggzy.auctions import events
 from ggzy.core.services import record
 from ggzy.entities.models import EntityStatus
 from ggzy.entities.selectors import entity_of
@@ -72,7 +73,7 @@ def apply(
     )
     ref = applicant_ref(auction, entity)
     record(
-        "auction.applied",
+        events.AUCTION_APPLIED,
         subject=f"auction:{auction.code}",
         payload={"applicant": ref},
         actor=f"applicant:{ref}",
@@ -109,7 +110,7 @@ def _qualify_if_ready(registration: Registration, user: User, ip: str | None) ->
     registration.bidder_no = number
     registration.save(update_fields=["status", "bidder_no"])
     record(
-        "auction.qualified",
+        events.AUCTION_QUALIFIED,
         subject=f"auction:{registration.auction.code}",
         payload={
             "applicant": applicant_ref(registration.auction, registration.entity),
@@ -162,7 +163,7 @@ def review(
         update_fields=["status", "review_note", "reviewed_at", "pre_emption", "weight"]
     )
     record(
-        "auction.reviewed",
+        events.AUCTION_REVIEWED,
         subject=f"auction:{registration.auction.code}",
         payload={
             "applicant": applicant_ref(registration.auction, registration.entity),
@@ -260,7 +261,7 @@ def confirm_deposit(
         ]
     )
     record(
-        "auction.deposit_confirmed",
+        events.AUCTION_DEPOSIT_CONFIRMED,
         subject=f"auction:{auction.code}",
         payload={
             "applicant": applicant_ref(auction, registration.entity),

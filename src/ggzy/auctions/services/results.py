@@ -17,6 +17,7 @@ from typing import Any
 from django.db import transaction
 
 from ggzy.accounts.models import User
+from ggzy.auctions import events
 from ggzy.core import files, platform_key
 from ggzy.core.services import record
 from ggzy.disclosure.models import Kind
@@ -42,7 +43,7 @@ def close(auction: Auction, state: State) -> None:
     auction.closed_at = state.deadline
     auction.save(update_fields=["status", "closed_at"])
     record(
-        "auction.closed",
+        events.AUCTION_CLOSED,
         subject=f"auction:{auction.code}",
         payload={
             "at": auction.closed_at,
@@ -155,7 +156,7 @@ def _open_bids(auction: Auction, actor: str) -> list[engine.Offer]:
             offers.append(engine.Offer(bid.bidder_no, bid.amount, bid.submitted_at))
         bid.save(update_fields=["amount", "invalid_reason"])
         record(
-            "auction.sealed_bid_opened",
+            events.AUCTION_SEALED_BID_OPENED,
             subject=f"auction:{auction.code}",
             payload={
                 "bidder_no": bid.bidder_no,
@@ -205,7 +206,7 @@ def submit_shares(
             defaults={"share": piece, "at": clock.now()},
         )
     record(
-        "auction.shares",
+        events.AUCTION_SHARES,
         subject=f"auction:{auction.code}",
         payload={"keyholder": holder.key_id, "envelopes": sorted(pieces)},
         actor=user.actor,
@@ -226,7 +227,7 @@ def _open_all(auction: Auction, sealed: dict[str, bytes], actor: str) -> None:
         reserve = auction.reserve = _open_reserve(auction, sealed["reserve"])
         auction.save(update_fields=["reserve"])
         record(
-            "auction.reserve_opened",
+            events.AUCTION_RESERVE_OPENED,
             subject=f"auction:{auction.code}",
             payload={"reserve": reserve},
             actor=actor,
@@ -273,7 +274,7 @@ def settle(auction: Auction, outcome: engine.Result, actor: str) -> None:
     auction.pre_emption_ends_at = clock.now() + timedelta(hours=hours)
     auction.save(update_fields=["status", "winner", "final_price", "pre_emption_ends_at"])
     record(
-        "auction.pre_emption_opened",
+        events.AUCTION_PRE_EMPTION_OPENED,
         subject=f"auction:{auction.code}",
         payload={
             "bidder_no": leader.bidder_no,
@@ -313,7 +314,7 @@ def finalise(auction: Auction, winner: Registration | None, reason: str, actor: 
         ]
     )
     record(
-        "auction.settled",
+        events.AUCTION_SETTLED,
         subject=f"auction:{auction.code}",
         payload={
             "status": auction.status,

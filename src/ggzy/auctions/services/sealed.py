@@ -13,6 +13,7 @@ from django.conf import settings
 from django.db import transaction
 
 from ggzy.accounts.models import User
+from ggzy.auctions import events
 from ggzy.core.services import record
 from ggzy.entities.selectors import entity_of
 from ggzy.kernel import clock
@@ -86,7 +87,7 @@ def submit_sealed_bid(
     signer = check_signer(entity, sealed)
     digest = hashlib.sha256(container).hexdigest()
     entry = record(
-        "auction.sealed_bid",
+        events.AUCTION_SEALED_BID,
         subject=f"auction:{auction.code}",
         payload={
             "bidder_no": bidder_no,

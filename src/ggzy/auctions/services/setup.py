@@ -16,6 +16,7 @@ from django.conf import settings
 from django.db import transaction
 
 from ggzy.accounts.models import Organisation, Region, User
+from ggzy.auctions import events
 from ggzy.core import platform_key
 from ggzy.core.services import record
 from ggzy.entities.models import EntityStatus, MarketEntity
@@ -257,7 +258,7 @@ def register_auction(*, user: User, data: Mapping[str, Any], ip: str | None = No
     )
     auction.keyholders.set(holders)
     record(
-        "auction.registered",
+        events.AUCTION_REGISTERED,
         subject=f"auction:{auction.code}",
         payload={
             "trade_type": trade.code,
@@ -329,7 +330,7 @@ def seal_reserve(*, user: User, auction_id: int, amount: object, ip: str | None 
     auction.reserve_sealed_at = now
     auction.save(update_fields=["reserve_envelope", "reserve_sealed_at"])
     record(
-        "auction.reserve_sealed",
+        events.AUCTION_RESERVE_SEALED,
         subject=f"auction:{auction.code}",
         payload={
             "plaintext_commitment": sealed.header.plaintext_commitment,
@@ -413,7 +414,7 @@ def announce(*, user: User, auction_id: int, ip: str | None = None) -> Auction:
     auction.deadline = auction.free_ends_at
     auction.save(update_fields=["status", "announce_at", "phase", "deadline"])
     record(
-        "auction.announced",
+        events.AUCTION_ANNOUNCED,
         subject=f"auction:{auction.code}",
         payload={"starts_at": auction.starts_at, "free_ends_at": auction.free_ends_at},
         actor=user.actor,

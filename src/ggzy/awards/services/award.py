@@ -12,6 +12,7 @@ from typing import Any
 from django.db import transaction
 
 from ggzy.accounts.models import User
+from ggzy.awards import events
 from ggzy.core.services import record
 from ggzy.deposits.models import RefundReason
 from ggzy.deposits.services import refund_due
@@ -184,7 +185,7 @@ def decide(
     lot.status = Lot.Status.AWARDED
     lot.save(update_fields=["status"])
     record(
-        "award.decided",
+        events.AWARD_DECIDED,
         subject=f"lot:{lot.code}",
         actor=user.actor,
         ip=ip,

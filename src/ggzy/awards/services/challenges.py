@@ -7,6 +7,7 @@ from __future__ import annotations
 from django.db import transaction
 
 from ggzy.accounts.models import User
+from ggzy.awards import events
 from ggzy.core.services import record
 from ggzy.kernel import clock, rules
 from ggzy.kernel.errors import Conflict, Forbidden, NotFound, RuleViolation
@@ -63,7 +64,7 @@ def file_challenge(*, user: User, lot_id: int, text: str, ip: str | None = None)
         answer_due=last_day("gp.challenge_answer_max_working_days", now),
     )
     record(
-        "challenge.filed",
+        events.CHALLENGE_FILED,
         subject=f"lot:{lot.code}",
         actor=user.actor,
         ip=ip,
@@ -97,7 +98,7 @@ def answer_challenge(
     challenge.save(update_fields=["answer", "answered_at", "answered_by"])
     late = challenge.answer_due is not None and day_of(challenge.answered_at) > challenge.answer_due
     record(
-        "challenge.answered",
+        events.CHALLENGE_ANSWERED,
         subject=f"lot:{challenge.lot.code}",
         actor=user.actor,
         ip=ip,

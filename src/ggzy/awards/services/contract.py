@@ -11,6 +11,7 @@ from decimal import Decimal
 from django.db import transaction
 
 from ggzy.accounts.models import User
+from ggzy.awards import events
 from ggzy.core.services import record
 from ggzy.deposits.models import RefundReason
 from ggzy.deposits.services import refund_due
@@ -150,7 +151,7 @@ def record_contract(
         last_day("gp.contract_publication_max_working_days", signed) if is_gp(lot.project) else None
     )
     record(
-        "contract.recorded",
+        events.CONTRACT_RECORDED,
         subject=f"lot:{lot.code}",
         actor=user.actor,
         ip=ip,
@@ -223,7 +224,7 @@ def record_performance(
         notice=notice,
     )
     record(
-        "contract.performance",
+        events.CONTRACT_PERFORMANCE,
         subject=f"lot:{lot.code}",
         actor=user.actor,
         ip=ip,

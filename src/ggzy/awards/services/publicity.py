@@ -11,6 +11,7 @@ from django.conf import settings
 from django.db import transaction
 
 from ggzy.accounts.models import User
+from ggzy.awards import events
 from ggzy.core.services import record
 from ggzy.kernel import clock, rules
 from ggzy.kernel.errors import Conflict, Forbidden, InvalidInput, RuleViolation
@@ -110,7 +111,7 @@ def publish_candidates(
     lot.status = Lot.Status.PUBLICITY
     lot.save(update_fields=["status"])
     record(
-        "award.publicity",
+        events.AWARD_PUBLICITY,
         subject=f"lot:{lot.code}",
         actor=user.actor,
         ip=ip,
@@ -155,7 +156,7 @@ def raise_candidate_objection(
         answer_due=now + timedelta(days=days),
     )
     record(
-        "objection.raised",
+        events.OBJECTION_RAISED,
         subject=f"project:{lot.project.code}",
         actor=user.actor,
         ip=ip,

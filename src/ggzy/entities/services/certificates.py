@@ -28,6 +28,7 @@ from ggzy.accounts.lockout import check_login_allowed
 from ggzy.accounts.models import User
 from ggzy.accounts.selectors import is_centre_staff
 from ggzy.core.services import record
+from ggzy.entities import events
 from ggzy.kernel import clock
 from ggzy.kernel.crypto import CertInfo, DevCA, get_suite, load_certificate, verify_chain
 from ggzy.kernel.crypto.pki import SIGN_USAGES
@@ -306,7 +307,7 @@ def _store_binding(
             field="certificate",
         ) from None
     record(
-        "certificate.bound",
+        events.CERTIFICATE_BOUND,
         subject=f"certificate:{certificate.fingerprint}",
         actor=user.actor,
         ip=ip,
@@ -340,7 +341,7 @@ def revoke_certificate(*, user: User, certificate_id: int, ip: str | None = None
     certificate.revoked_at = clock.now()
     certificate.save(update_fields=["revoked_at"])
     record(
-        "certificate.revoked",
+        events.CERTIFICATE_REVOKED,
         subject=f"certificate:{certificate.fingerprint}",
         actor=user.actor,
         ip=ip,

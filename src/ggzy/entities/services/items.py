@@ -10,6 +10,7 @@ from django.db import transaction
 
 from ggzy.accounts.models import User
 from ggzy.core.services import record
+from ggzy.entities import events
 from ggzy.kernel import clock
 from ggzy.kernel.errors import Conflict, InvalidInput
 from ggzy.kernel.ids import validate_resident_id
@@ -121,7 +122,7 @@ def add_qualification(
             stored.save()
             refresh_snapshot(revision)
             record(
-                "entity.qualification_added",
+                events.ENTITY_QUALIFICATION_ADDED,
                 subject=subject_of(entity),
                 actor=user.actor,
                 ip=ip,
@@ -181,7 +182,7 @@ def add_staff_member(
     )
     refresh_snapshot(revision)
     record(
-        "entity.staff_added",
+        events.ENTITY_STAFF_ADDED,
         subject=subject_of(entity),
         actor=user.actor,
         ip=ip,

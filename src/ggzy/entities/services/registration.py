@@ -13,6 +13,7 @@ from django.utils import translation
 
 from ggzy.accounts.models import Role, User
 from ggzy.core.services import receipt
+from ggzy.entities import events
 from ggzy.kernel import clock
 from ggzy.kernel.errors import Conflict, InvalidInput
 from ggzy.kernel.ids import normalise
@@ -158,7 +159,7 @@ def register_entity(
     EntityUser.objects.create(user=user, entity=entity, is_admin=True, created_at=now)
     revision = new_revision(entity, clean, user=user)
     entry = record_revision(
-        "entity.registered", entity, revision, user=user, ip=ip, kind=entity.kind
+        events.ENTITY_REGISTERED, entity, revision, user=user, ip=ip, kind=entity.kind
     )
     return Registration(entity=entity, revision=revision, user=user, receipt=receipt(entry))
 
@@ -227,5 +228,5 @@ def submit_change(
         entity.updated_at = clock.now()
         entity.save()
     revision = new_revision(entity, clean, user=user)
-    record_revision("entity.change_submitted", entity, revision, user=user, ip=ip)
+    record_revision(events.ENTITY_CHANGE_SUBMITTED, entity, revision, user=user, ip=ip)
     return revision

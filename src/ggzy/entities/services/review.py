@@ -8,6 +8,7 @@ from django.urls import reverse
 from ggzy.accounts.models import User
 from ggzy.accounts.selectors import is_centre_staff
 from ggzy.accounts.services import notify
+from ggzy.entities import events
 from ggzy.kernel import clock
 from ggzy.kernel.errors import Conflict, Forbidden, NotFound
 from ggzy.kernel.text import clean_text
@@ -82,7 +83,7 @@ def approve(*, reviewer: User, revision_id: int, ip: str | None = None) -> Entit
     revision.reviewed_by = reviewer
     revision.reviewed_at = now
     revision.save(update_fields=["status", "reviewed_by", "reviewed_at"])
-    record_revision("entity.approved", entity, revision, user=reviewer, ip=ip)
+    record_revision(events.ENTITY_APPROVED, entity, revision, user=reviewer, ip=ip)
     _tell_entity(
         entity,
         kind="entities.approved",
@@ -119,7 +120,7 @@ def return_for_revision(
         entity.updated_at = now
         entity.save(update_fields=["status", "updated_at"])
     record_revision(
-        "entity.returned",
+        events.ENTITY_RETURNED,
         entity,
         revision,
         user=reviewer,

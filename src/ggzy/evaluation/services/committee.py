@@ -19,6 +19,7 @@ from ggzy.accounts.models import Role, User
 from ggzy.accounts.selectors import is_centre_staff
 from ggzy.core.services import record
 from ggzy.entities.selectors import entity_of
+from ggzy.evaluation import events
 from ggzy.experts.models import DrawRequest, Invitation
 from ggzy.experts.services.draw import check_panel
 from ggzy.kernel import clock, rules
@@ -92,7 +93,7 @@ def set_method(*, user: User, lot_id: int, data: object, ip: str | None = None) 
     lot.evaluation_method = method.to_json()
     lot.save(update_fields=["evaluation_method"])
     record(
-        "evaluation.method_set",
+        events.EVALUATION_METHOD_SET,
         subject=f"lot:{lot.code}",
         actor=user.actor,
         ip=ip,
@@ -280,7 +281,7 @@ def start(
     lot.save(update_fields=["status"])
     witness(
         evaluation,
-        "started",
+        events.EVALUATION_STARTED,
         user,
         {
             "draw_request": request.pk,
@@ -409,7 +410,7 @@ def sign_in(
     _copy_to_invitation(member)
     witness(
         evaluation,
-        "signed_in",
+        events.EVALUATION_SIGNED_IN,
         user,
         {"member": member.pk, "at": member.signed_in_at.isoformat()},
         ip,
@@ -462,7 +463,7 @@ def assign_seats(
     _copy_to_invitation(*unseated)
     witness(
         evaluation,
-        "seats_assigned",
+        events.EVALUATION_SEATS_ASSIGNED,
         user,
         {"seed": seed.hex(), "seats": {str(k): v for k, v in seat_map.items()}},
         ip,
@@ -495,7 +496,7 @@ def elect_chair(*, user: User, evaluation_id: int, member_id: int, ip: str | Non
     member.is_chair = True
     member.save(update_fields=["is_chair"])
     _copy_to_invitation(*previous, member)
-    witness(evaluation, "chair_elected", user, {"member": member.pk}, ip)
+    witness(evaluation, events.EVALUATION_CHAIR_ELECTED, user, {"member": member.pk}, ip)
     _maybe_begin_review(evaluation)
     return member
 
@@ -544,7 +545,7 @@ def replace_member(
     evaluation.save(update_fields=["status"])
     witness(
         evaluation,
-        "member_replaced",
+        events.EVALUATION_MEMBER_REPLACED,
         user,
         {
             "member": member.pk,
@@ -618,7 +619,9 @@ def add_member(
         name=name,
         joined_at=clock.now(),
     )
-    witness(evaluation, "member_added", user, {"member": member.pk, "kind": kind}, ip)
+    witness(
+        evaluation, events.EVALUATION_MEMBER_ADDED, user, {"member": member.pk, "kind": kind}, ip
+    )
     return member
 
 

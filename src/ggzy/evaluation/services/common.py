@@ -100,7 +100,7 @@ def witness(
     evaluation.version += 1
     evaluation.save(update_fields=["version"])
     record(
-        f"evaluation.{kind}",
+        kind,
         subject=subject(evaluation),
         actor=user.actor if user else "system",
         payload={"evaluation": evaluation.pk, **payload},

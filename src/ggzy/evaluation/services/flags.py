@@ -19,6 +19,7 @@ from django.db import transaction
 from ggzy.accounts.models import User
 from ggzy.deposits.models import Deposit
 from ggzy.deposits.selectors import ON_HAND, for_lot
+from ggzy.evaluation import events
 from ggzy.kernel import clock, rules
 from ggzy.kernel.errors import Conflict, InvalidInput, NotFound, RuleViolation
 from ggzy.kernel.text import clean_text
@@ -288,7 +289,7 @@ def resolve_flag(
         flag.save(update_fields=["resolution", "resolution_reason", "resolved_at"])
     witness(
         evaluation,
-        "flag_resolved",
+        events.EVALUATION_FLAG_RESOLVED,
         user,
         {"flag": flag.pk, "bid": flag.bid_id, "resolution": flag.resolution, "votes": votes},
         ip,
@@ -325,5 +326,11 @@ def reject_bid(
             field="votes_for",
         )
     rejection = _reject(evaluation, bid, code, text, votes, chair)
-    witness(evaluation, "bid_rejected", user, {"bid": bid.pk, "reason": code, "votes": votes}, ip)
+    witness(
+        evaluation,
+        events.EVALUATION_BID_REJECTED,
+        user,
+        {"bid": bid.pk, "reason": code, "votes": votes},
+        ip,
+    )
     return rejection

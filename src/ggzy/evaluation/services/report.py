@@ -13,6 +13,7 @@ from django.db import transaction
 from ggzy.accounts.models import User
 from ggzy.core import files
 from ggzy.entities.models import Certificate, CertUsage
+from ggzy.evaluation import events
 from ggzy.kernel import clock, rules
 from ggzy.kernel.crypto import get_suite, load_certificate
 from ggzy.kernel.errors import Conflict, Forbidden, InvalidInput
@@ -39,7 +40,9 @@ def dissent(*, user: User, evaluation_id: int, text: str, ip: str | None = None)
     )
     member.save(update_fields=["dissent"])
     digest = hashlib.sha256(member.dissent.encode()).hexdigest()
-    witness(evaluation, "dissent", user, {"member": member.pk, "digest": digest}, ip)
+    witness(
+        evaluation, events.EVALUATION_DISSENT, user, {"member": member.pk, "digest": digest}, ip
+    )
     return member
 
 
@@ -59,7 +62,9 @@ def issue_report(*, user: User, evaluation_id: int, ip: str | None = None) -> Ev
     evaluation.report_digest = hashlib.sha256(pdf).hexdigest()
     evaluation.reported_at, evaluation.status = clock.now(), Evaluation.Status.REPORTED
     evaluation.save(update_fields=["report_file", "report_digest", "reported_at", "status"])
-    witness(evaluation, "report_issued", user, {"digest": evaluation.report_digest}, ip)
+    witness(
+        evaluation, events.EVALUATION_REPORT_ISSUED, user, {"digest": evaluation.report_digest}, ip
+    )
     return evaluation
 
 
@@ -128,7 +133,9 @@ def _finish(evaluation: Evaluation, user: User, ip: str | None) -> None:
     evaluation.save(update_fields=["status", "completed_at"])
     lot.save(update_fields=["status"])
     update_project_status(lot.project)
-    witness(evaluation, "completed", user, {"failed": evaluation.result["failed"]}, ip)
+    witness(
+        evaluation, events.EVALUATION_COMPLETED, user, {"failed": evaluation.result["failed"]}, ip
+    )
 
 
 @transaction.atomic
@@ -154,7 +161,7 @@ def sign_report(
     member.save(update_fields=["report_signature", "report_certificate", "report_signed_at"])
     witness(
         evaluation,
-        "report_signed",
+        events.EVALUATION_REPORT_SIGNED,
         user,
         {
             "member": member.pk,

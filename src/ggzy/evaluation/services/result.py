@@ -9,6 +9,7 @@ from typing import Any
 from django.db import transaction
 
 from ggzy.accounts.models import User
+from ggzy.evaluation import events
 from ggzy.kernel import clock, rules
 from ggzy.kernel.errors import RuleViolation
 from ggzy.kernel.text import clean_text
@@ -177,7 +178,7 @@ def conclude(
     evaluation.save(update_fields=["result", "concluded_at", "status"])
     witness(
         evaluation,
-        "concluded",
+        events.EVALUATION_CONCLUDED,
         user,
         {
             "digest": digest_of(result),

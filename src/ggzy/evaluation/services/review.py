@@ -12,6 +12,7 @@ from typing import Any
 from django.db import transaction
 
 from ggzy.accounts.models import User
+from ggzy.evaluation import events
 from ggzy.kernel import clock
 from ggzy.kernel.errors import Conflict, InvalidInput, NotFound, RuleViolation
 from ggzy.kernel.ledger import canonical_json
@@ -141,7 +142,13 @@ def save_sheet(
         Score.objects.update_or_create(
             member=member, bid_id=bid_id, item=item, defaults={"value": value}
         )
-    witness(evaluation, "sheet_saved", user, {"member": member.pk, "digest": _digest(member)}, ip)
+    witness(
+        evaluation,
+        events.EVALUATION_SHEET_SAVED,
+        user,
+        {"member": member.pk, "digest": _digest(member)},
+        ip,
+    )
     return member
 
 
@@ -175,7 +182,11 @@ def submit(*, user: User, evaluation_id: int, ip: str | None = None) -> Member:
     member.submitted_at = clock.now()
     member.save(update_fields=["submitted_at"])
     witness(
-        evaluation, "sheet_submitted", user, {"member": member.pk, "digest": _digest(member)}, ip
+        evaluation,
+        events.EVALUATION_SHEET_SUBMITTED,
+        user,
+        {"member": member.pk, "digest": _digest(member)},
+        ip,
     )
     members = current_members(evaluation)
     if all(m.submitted_at for m in members):
@@ -207,7 +218,7 @@ def return_sheet(
     withdrawn = withdraw_check_flags(evaluation)
     witness(
         evaluation,
-        "sheet_returned",
+        events.EVALUATION_SHEET_RETURNED,
         user,
         {"member": member.pk, "reason": text, "flags_withdrawn": withdrawn},
         ip,

@@ -27,6 +27,7 @@ from django.db.models import QuerySet
 from ggzy.accounts.models import Role, User
 from ggzy.accounts.selectors import is_centre_staff
 from ggzy.core.services import record
+from ggzy.experts import events
 from ggzy.kernel import clock
 from ggzy.kernel.errors import Conflict, Forbidden, InvalidInput, NotFound
 from ggzy.kernel.money import yuan
@@ -165,7 +166,7 @@ def appraise(
             code="already_appraised",
         ) from None
     record(
-        "expert.appraised",
+        events.EXPERT_APPRAISED,
         subject=f"expert:{invitation.expert_id}",
         actor=user.actor,
         ip=ip,
@@ -297,7 +298,7 @@ def record_remuneration(
         invitation=invitation, hours=clean_hours, amount=clean_amount, created_at=clock.now()
     )
     record(
-        "expert.remuneration_recorded",
+        events.EXPERT_REMUNERATION_RECORDED,
         subject=f"expert:{invitation.expert_id}",
         actor=user.actor,
         ip=ip,
@@ -414,7 +415,7 @@ def export_bank_batch(
     now = clock.now()
     Remuneration.objects.filter(pk__in=[p.pk for p in payments]).update(exported_at=now)
     record(
-        "expert.bank_batch_exported",
+        events.EXPERT_BANK_BATCH_EXPORTED,
         subject="experts:remuneration",
         actor=user.actor,
         ip=ip,

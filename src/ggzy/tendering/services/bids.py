@@ -528,7 +528,7 @@ def _record_bid(*, user: User, token: str, ip: str | None) -> Bid:
         old.status, old.ended_at = Bid.Status.REPLACED, now
         old.save(update_fields=["status", "ended_at"])
     entry = record(
-        "bid.received",
+        events.BID_RECEIVED,
         subject=f"lot:{lot.code}",
         payload={
             "bidder_ref": bidder_ref(lot, upload.entity),

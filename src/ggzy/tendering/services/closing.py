@@ -14,6 +14,7 @@ from ggzy.core.services import record
 from ggzy.kernel import clock
 from ggzy.kernel.errors import Forbidden, NotFound, RuleViolation
 from ggzy.kernel.text import clean_text
+from ggzy.tendering import events
 
 from ..interfaces import DepositLine, deposits_on_hand
 from ..models import Bid, Lot, Notice, Opening, OpeningObjection, Project
@@ -61,7 +62,7 @@ def raise_opening_objection(
         ),
     )
     record(
-        "opening.objection",
+        events.OPENING_OBJECTION,
         subject=f"lot:{lot.code}",
         payload={"objection": objection.pk, "bidder": identifier(entity)},
         actor=user.actor,
@@ -92,7 +93,7 @@ def answer_opening_objection(
     objection.answered_at, objection.answered_by = clock.now(), user
     objection.save(update_fields=["answer", "answered_at", "answered_by"])
     record(
-        "opening.objection_answered",
+        events.OPENING_OBJECTION_ANSWERED,
         subject=f"lot:{objection.opening.lot.code}",
         payload={"objection": objection.pk},
         actor=user.actor,
@@ -213,7 +214,7 @@ def close_opening(*, user: User | None, lot_id: int, ip: str | None = None) -> O
     opening.version += 1
     opening.save(update_fields=["record", "record_signature", "status", "closed_at", "version"])
     record(
-        "opening.record",
+        events.OPENING_RECORD,
         subject=f"lot:{lot.code}",
         payload={"digest": digest_of(document), "signature": opening.record_signature},
         actor=actor,

@@ -15,6 +15,7 @@ from ggzy.disclosure.attachments import public_format
 from ggzy.kernel import clock, rules
 from ggzy.kernel.errors import InvalidInput, NotFound, RuleViolation
 from ggzy.kernel.text import clean_text
+from ggzy.tendering import events
 from ggzy.workcalendar.periods import days_between, notice_text, require_period
 
 from ..models import Document, Download, Lot, Notice, Objection, Project
@@ -121,7 +122,7 @@ def upload_document(
     document.file.save(name, File(file), save=False)
     document.save()
     record(
-        "document.uploaded",
+        events.DOCUMENT_UPLOADED,
         subject=f"project:{project.code}",
         payload={"version": version, "kind": kind, "digest": document.digest, "size": size},
         actor=user.actor,
@@ -317,7 +318,7 @@ def record_download(*, user: User, document_id: int, ip: str | None = None) -> D
         )
     Download.objects.create(document=document, entity=entity, user=user, at=clock.now(), ip=ip)
     record(
-        "document.downloaded",
+        events.DOCUMENT_DOWNLOADED,
         subject=f"project:{project.code}",
         payload={"version": document.version, "digest": document.digest},
         actor=user.actor,
@@ -368,7 +369,7 @@ def raise_objection(*, user: User, project_id: int, text: str, ip: str | None = 
         answer_due=now + timedelta(days=rules.int_value("works.objection_answer_max_days")),
     )
     record(
-        "objection.raised",
+        events.OBJECTION_RAISED,
         subject=f"project:{project.code}",
         payload={"objection": objection.pk, "answer_due": objection.answer_due.isoformat()},
         actor=user.actor,
@@ -399,7 +400,7 @@ def answer_objection(
     objection.save(update_fields=["answer", "answered_at", "answered_by"])
     late = objection.answered_at > objection.answer_due
     record(
-        "objection.answered",
+        events.OBJECTION_ANSWERED,
         subject=f"project:{objection.project.code}",
         payload={"objection": objection.pk, "late": late},
         actor=user.actor,

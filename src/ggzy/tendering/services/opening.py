@@ -126,7 +126,7 @@ def start_opening(lot_id: int) -> Lot:
     lot.status = Lot.Status.OPENING
     lot.save(update_fields=["status"])
     record(
-        "opening.started",
+        events.OPENING_STARTED,
         subject=f"lot:{lot.code}",
         payload={
             "bids": [
@@ -179,7 +179,7 @@ def sign_in(*, user: User, lot_id: int, ip: str | None = None) -> SignIn:
     )
     if created:
         record(
-            "opening.signed_in",
+            events.OPENING_SIGNED_IN,
             subject=f"lot:{lot.code}",
             payload={"bidder": identifier(entity)},
             actor=user.actor,
@@ -317,7 +317,7 @@ def _decrypt(bid: Bid, key: bytes, source: str, actor: str) -> Bid:
         ]
     )
     record(
-        "bid.decrypted",
+        events.BID_DECRYPTED,
         subject=f"lot:{bid.lot.code}",
         payload={
             "bid_ledger_seq": bid.ledger_seq,
@@ -351,7 +351,7 @@ def release_key(*, user: User, bid_id: int, data_key: object, ip: str | None = N
         _decrypt(bid, _key_bytes(data_key), "bidder", user.actor)
     except InvalidInput as exc:
         record(
-            "bid.key_rejected",
+            events.BID_KEY_REJECTED,
             subject=f"lot:{bid.lot.code}",
             payload={"bid_ledger_seq": bid.ledger_seq, "code": exc.code},
             actor=user.actor,
@@ -410,7 +410,7 @@ def submit_escrow_share(*, user: User, bid_id: int, share: object, ip: str | Non
         bid=bid, keyholder=holder, defaults={"share": raw, "at": clock.now()}
     )
     record(
-        "bid.escrow_share",
+        events.BID_ESCROW_SHARE,
         subject=f"lot:{bid.lot.code}",
         payload={"bid_ledger_seq": bid.ledger_seq, "keyholder": holder.key_id},
         actor=user.actor,

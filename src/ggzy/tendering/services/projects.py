@@ -288,7 +288,7 @@ def register_project(*, user: User, data: Mapping[str, Any], ip: str | None = No
         created_at=now,
     )
     record(
-        "project.registered",
+        events.PROJECT_REGISTERED,
         subject=f"project:{project.code}",
         payload={
             "name": name,
@@ -304,7 +304,7 @@ def register_project(*, user: User, data: Mapping[str, Any], ip: str | None = No
     )
     if warning:
         record(
-            "project.split_warning",
+            events.PROJECT_SPLIT_WARNING,
             subject=f"project:{project.code}",
             payload=warning,
             actor="system",
@@ -416,7 +416,7 @@ def _create_lot(project: Project, number: int, data: Mapping[str, Any]) -> Lot:
     )
     lot.escrow_keyholders.set(holders)
     record(
-        "lot.created",
+        events.LOT_CREATED,
         subject=f"lot:{lot.code}",
         payload={
             "estimate": str(estimate),
@@ -510,7 +510,7 @@ def retender(*, user: User, project_id: int, ip: str | None = None) -> Project:
     new.retender_of, new.created_by, new.created_at = old, user, clock.now()
     new.save()
     record(
-        "project.retendered",
+        events.PROJECT_RETENDERED,
         subject=f"project:{new.code}",
         payload={"retender_of": old.code},
         actor=user.actor,

@@ -22,6 +22,7 @@ from django.db.models import Max
 from ggzy.accounts.models import User
 from ggzy.core import sealing
 from ggzy.core.services import ledger_alg, record
+from ggzy.experts import events
 from ggzy.kernel import clock, rules
 from ggzy.kernel.errors import Conflict, DomainError, InvalidInput, NotFound
 
@@ -173,7 +174,7 @@ def _start(
         contributions=contributions,
     )
     record(
-        "expert.draw_started",
+        events.EXPERT_DRAW_STARTED,
         subject=subject_of(request),
         actor=actor,
         payload={
@@ -277,7 +278,7 @@ def _finish(attempt: DrawAttempt, reveals: dict[str, str], actor: str) -> DrawAt
     for invitation in Invitation.objects.bulk_create(invitations):
         notify.enqueue(_invitation_message(invitation))
     record(
-        "expert.drawn",
+        events.EXPERT_DRAWN,
         subject=subject_of(request),
         actor=actor,
         payload={
@@ -298,7 +299,7 @@ def _abandon(attempt_id: int, error: Exception, actor: str) -> None:
     attempt.save(update_fields=["status"])
     reason = error.code if isinstance(error, DomainError) else type(error).__name__
     record(
-        "expert.draw_abandoned",
+        events.EXPERT_DRAW_ABANDONED,
         subject=f"draw:{attempt.request_id}",
         actor=actor,
         payload={"request_id": attempt.request_id, "attempt": attempt.number, "reason": reason},

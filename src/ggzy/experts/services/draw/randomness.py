@@ -8,6 +8,7 @@ from django.db import transaction
 from ggzy.accounts.models import Organisation, User
 from ggzy.core import sealing
 from ggzy.core.services import record
+from ggzy.experts import events
 from ggzy.kernel import clock
 from ggzy.kernel.errors import Conflict, NotFound
 
@@ -31,7 +32,7 @@ def publish_reveals(*, user: User, request_id: int) -> DrawRequest:
     request.save(update_fields=["status", "result_public_at"])
     for attempt in request.attempts.filter(status=DrawAttempt.Status.DRAWN):
         record(
-            "expert.draw_revealed",
+            events.EXPERT_DRAW_REVEALED,
             subject=subject_of(request),
             actor=user.actor,
             payload={
@@ -61,7 +62,7 @@ def register_party(
         created_at=clock.now(),
     )
     record(
-        "expert.randomness_party",
+        events.EXPERT_RANDOMNESS_PARTY,
         subject=f"party:{party.pk}",
         actor=user.actor,
         payload={

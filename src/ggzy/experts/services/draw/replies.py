@@ -7,6 +7,7 @@ from django.db import transaction
 
 from ggzy.accounts.models import User
 from ggzy.core.services import record
+from ggzy.experts import events
 from ggzy.kernel import clock
 from ggzy.kernel.errors import Conflict, DomainError, NotFound
 from ggzy.kernel.text import clean_text
@@ -48,7 +49,7 @@ def respond(*, user: User, invitation_id: int, accept: bool, reason: str = "") -
         )
         invitation.save(update_fields=["status", "replied_at", "decline_reason"])
         record(
-            "expert.confirmed" if accept else "expert.declined",
+            events.EXPERT_CONFIRMED if accept else events.EXPERT_DECLINED,
             subject=subject_of(invitation.request),
             actor=user.actor,
             payload={"request_id": invitation.request_id, "invitation_id": invitation.pk},
@@ -73,7 +74,7 @@ def expire_silent_invitations() -> int:
             locked.status = Invitation.Status.EXPIRED
             locked.save(update_fields=["status"])
             record(
-                "expert.reply_expired",
+                events.EXPERT_REPLY_EXPIRED,
                 subject=f"draw:{locked.request_id}",
                 payload={"request_id": locked.request_id, "invitation_id": locked.pk},
             )

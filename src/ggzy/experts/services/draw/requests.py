@@ -13,6 +13,7 @@ from django.db import transaction
 from ggzy.accounts.models import Organisation, User
 from ggzy.accounts.selectors import is_centre_staff
 from ggzy.core.services import record
+from ggzy.experts import events
 from ggzy.kernel import clock, rules
 from ggzy.kernel.errors import Forbidden, InvalidInput, NotFound
 from ggzy.kernel.ids import validate_uscc
@@ -252,7 +253,7 @@ def create_request(
     check_draw_time(request, now)
     request.save()
     record(
-        "expert.draw_requested",
+        events.EXPERT_DRAW_REQUESTED,
         subject=subject_of(request),
         actor=user.actor,
         payload={

@@ -10,6 +10,7 @@ from django.db import transaction
 
 from ggzy.accounts.models import User
 from ggzy.core.services import record
+from ggzy.experts import events
 from ggzy.kernel import clock
 from ggzy.kernel.errors import Conflict, InvalidInput, NotFound
 from ggzy.kernel.text import clean_text
@@ -77,7 +78,7 @@ def add_leave(
         )
     leave = Leave.objects.create(expert=expert, start=start, end=end, reason=clean_reason)
     record(
-        "expert.leave_added",
+        events.EXPERT_LEAVE_ADDED,
         subject=subject_of(expert),
         actor=user.actor,
         ip=ip,
@@ -100,7 +101,7 @@ def cancel_leave(*, user: User, leave_id: int, ip: str | None = None) -> None:
     require_self_or_centre(user, expert)
     Leave.objects.filter(pk=leave_id).delete()
     record(
-        "expert.leave_cancelled",
+        events.EXPERT_LEAVE_CANCELLED,
         subject=subject_of(expert),
         actor=user.actor,
         ip=ip,
@@ -109,6 +110,12 @@ def cancel_leave(*, user: User, leave_id: int, ip: str | None = None) -> None:
 
 
 # --- sanctions ----------------------------------------------------------------------------
+
+
+SANCTIONED = {
+    ExpertStatus.SUSPENDED: events.EXPERT_SUSPENDED,
+    ExpertStatus.BLACKLISTED: events.EXPERT_BLACKLISTED,
+}
 
 
 @transaction.atomic
@@ -184,7 +191,7 @@ def sanction_expert(
     expert.status_until = until
     expert.save(update_fields=["status", "status_reason", "status_document", "status_until"])
     record(
-        f"expert.{kind}",
+        SANCTIONED[kind],
         subject=subject_of(expert),
         actor=user.actor,
         ip=ip,
@@ -218,7 +225,7 @@ def _restore(expert: Expert, *, user: User | None, ip: str | None, cause: str) -
     expert.status_until = None
     expert.save(update_fields=["status", "status_reason", "status_document", "status_until"])
     record(
-        "expert.restored",
+        events.EXPERT_RESTORED,
         subject=subject_of(expert),
         actor=user.actor if user is not None else "system",
         ip=ip,

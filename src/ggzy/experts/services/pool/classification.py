@@ -14,6 +14,7 @@ from django.db import transaction
 
 from ggzy.accounts.models import User
 from ggzy.core.services import record
+from ggzy.experts import events
 from ggzy.kernel.errors import DomainError, InvalidInput
 from ggzy.kernel.ids import normalise
 from ggzy.kernel.text import clean_text
@@ -104,7 +105,7 @@ def load_specialties(path: Path | str = DEFAULT_SPECIALTIES) -> int:
         return len(rows)  # nothing to do, nothing to witness
     created, updated = _upsert_specialties(rows)
     record(
-        "expert.specialties_loaded",
+        events.EXPERT_SPECIALTIES_LOADED,
         subject="experts:specialties",
         payload={
             "file_sha256": hashlib.sha256(raw).hexdigest(),
@@ -176,7 +177,7 @@ def import_specialties(*, user: User, file: IO[bytes], ip: str | None = None) ->
     report.created = [c for c, _, _ in parsed if c not in existing]
     report.updated = [c for c, _, _ in parsed if c in existing]
     record(
-        "expert.specialties_imported",
+        events.EXPERT_SPECIALTIES_IMPORTED,
         subject="experts:specialties",
         actor=user.actor,
         ip=ip,

@@ -16,6 +16,7 @@ from django.db.models import QuerySet
 
 from ggzy.accounts.models import User
 from ggzy.core.services import record
+from ggzy.experts import events
 from ggzy.kernel.errors import DomainError, InvalidInput
 
 from ...models import Expert
@@ -221,14 +222,14 @@ def import_experts(
         return report
     for cleaned in valid:
         expert = _create(cleaned)
-        _record_expert("expert.created", expert, user=user, ip=ip, source="import")
+        _record_expert(events.EXPERT_CREATED, expert, user=user, ip=ip, source="import")
         report.created.append(expert.pk)
         if create_accounts:
             account = _make_account(expert)
             _record_account(expert, account, user=user, ip=ip)
             report.accounts.append(account)
     record(
-        "expert.imported",
+        events.EXPERT_IMPORTED,
         subject="experts:pool",
         actor=user.actor,
         ip=ip,

@@ -13,6 +13,7 @@ from django.db import transaction
 
 from ggzy.accounts.models import Role, User
 from ggzy.core.services import record
+from ggzy.experts import events
 from ggzy.kernel import clock
 from ggzy.kernel.errors import Conflict, DomainError, Forbidden, NotFound
 from ggzy.kernel.text import clean_text
@@ -62,7 +63,7 @@ def create_expert(*, user: User, data: Mapping[str, Any], ip: str | None = None)
     _raise_first(errors)
     _check_unique_id(cleaned["resident_id"])
     expert = _create(cleaned)
-    _record_expert("expert.created", expert, user=user, ip=ip, source="form")
+    _record_expert(events.EXPERT_CREATED, expert, user=user, ip=ip, source="form")
     return expert
 
 
@@ -80,7 +81,7 @@ def update_expert(
     if "resident_id" in cleaned:
         _check_unique_id(cleaned["resident_id"], exclude=expert.pk)
     _apply(expert, cleaned)
-    _record_expert("expert.updated", expert, user=user, ip=ip, fields=sorted(cleaned))
+    _record_expert(events.EXPERT_UPDATED, expert, user=user, ip=ip, fields=sorted(cleaned))
     return expert
 
 
@@ -134,7 +135,7 @@ def update_own_profile(
             submitted_at=clock.now(),
         )
         record(
-            "expert.change_submitted",
+            events.EXPERT_CHANGE_SUBMITTED,
             subject=subject_of(expert),
             actor=user.actor,
             ip=ip,
@@ -147,7 +148,9 @@ def update_own_profile(
         )
     if direct:
         _apply(expert, direct)
-        _record_expert("expert.profile_updated", expert, user=user, ip=ip, fields=sorted(direct))
+        _record_expert(
+            events.EXPERT_PROFILE_UPDATED, expert, user=user, ip=ip, fields=sorted(direct)
+        )
     return ProfileUpdate(expert=expert, applied=sorted(direct), change=change)
 
 
@@ -186,7 +189,7 @@ def approve_profile_change(
     change.reviewed_by = reviewer
     change.reviewed_at = now
     change.save(update_fields=["status", "reviewed_by", "reviewed_at"])
-    _record_expert("expert.change_approved", expert, user=reviewer, ip=ip, change_id=change.pk)
+    _record_expert(events.EXPERT_CHANGE_APPROVED, expert, user=reviewer, ip=ip, change_id=change.pk)
     _notify_expert(
         expert,
         kind="experts.change_approved",
@@ -217,7 +220,7 @@ def return_profile_change(
     change.reason = clean_reason
     change.save(update_fields=["status", "reviewed_by", "reviewed_at", "reason"])
     record(
-        "expert.change_returned",
+        events.EXPERT_CHANGE_RETURNED,
         subject=subject_of(expert),
         actor=reviewer.actor,
         ip=ip,
@@ -269,7 +272,7 @@ def _make_account(expert: Expert) -> NewAccount:
 
 def _record_account(expert: Expert, account: NewAccount, *, user: User, ip: str | None) -> None:
     record(
-        "expert.account_created",
+        events.EXPERT_ACCOUNT_CREATED,
         subject=subject_of(expert),
         actor=user.actor,
         ip=ip,
