@@ -112,7 +112,7 @@ def cancel_leave(*, user: User, leave_id: int, ip: str | None = None) -> None:
 # --- sanctions ----------------------------------------------------------------------------
 
 
-SANCTIONED = {
+SANCTIONED: dict[str, str] = {
     ExpertStatus.SUSPENDED: events.EXPERT_SUSPENDED,
     ExpertStatus.BLACKLISTED: events.EXPERT_BLACKLISTED,
 }
