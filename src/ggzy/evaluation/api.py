@@ -15,7 +15,7 @@ from ggzy.core.http import acting_user, client_ip
 from ggzy.kernel.errors import NotFound
 
 from . import selectors
-from .services import committee, flags, report, result, review
+from .services import committee, flags, report, result, review, tender_method
 
 router = Router(tags=["evaluation 电子评标"])
 
@@ -82,7 +82,7 @@ class SignatureIn(Schema):
 
 @router.put("/lots/{lot_id}/method")
 def set_method(request: HttpRequest, lot_id: int, payload: MethodIn) -> dict[str, Any]:
-    lot = committee.set_method(
+    lot = tender_method.set_method(
         user=acting_user(request), lot_id=lot_id, data=payload.method, ip=client_ip(request)
     )
     return {"lot": lot.code, "method": lot.evaluation_method}

@@ -37,7 +37,7 @@ result already reached is undone, and the committee waits for the newcomer. Reco
 
 EVALUATION_METHOD_SET = "evaluation.method_set"
 """Write the evaluation method into the lot's tender documents (评标办法). Recorded by
-``services.committee.set_method``."""
+``services.tender_method.set_method``."""
 
 EVALUATION_REPORT_ISSUED = "evaluation.report_issued"
 """Generate the report PDF from the result; members then sign it. Recorded by

@@ -23,7 +23,7 @@ from ggzy.tendering.selectors import get_lot
 from ggzy.tendering.services.common import procedure_of
 
 from .method import METHOD_NAMES
-from .services import committee
+from .services import committee, tender_method
 
 EXAMPLES: dict[str, dict[str, Any]] = {
     "works": {
@@ -114,7 +114,7 @@ def method(request: HttpRequest, lot_id: int) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         try:
-            committee.set_method(
+            tender_method.set_method(
                 user=acting_user(request),
                 lot_id=lot.pk,
                 data=form.cleaned_data["method"],
