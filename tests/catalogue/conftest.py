@@ -9,13 +9,14 @@ from datetime import date, timedelta
 import pytest
 from django.test import Client
 
-from ggzy.accounts.models import Level, Organisation, Region, Role, User
+from ggzy.accounts.models import Organisation, Region, Role, User
 from ggzy.accounts.services import create_token
 from ggzy.catalogue import services
 from ggzy.catalogue.datafile import HUNAN_2019
 from ggzy.catalogue.models import CatalogueVersion
 from ggzy.kernel import clock
 from tests.conftest import START
+from tests.fixtures import people
 
 NOW = START + timedelta(minutes=30)
 TODAY = NOW.date()
@@ -30,59 +31,48 @@ def frozen_clock() -> Iterator[clock.ManualClock]:
 
 @pytest.fixture
 def hunan(db: None) -> Region:
-    return Region.objects.create(code="430000", name="湖南省", level=Level.PROVINCE)
+    return people.hunan()
 
 
 @pytest.fixture
 def xiangxi(hunan: Region) -> Region:
-    return Region.objects.create(
-        code="433100", name="湘西土家族苗族自治州", level=Level.CITY, parent=hunan
-    )
+    return people.region("433100", "湘西土家族苗族自治州", hunan)
 
 
 @pytest.fixture
 def provincial_centre(hunan: Region) -> Organisation:
-    return Organisation.objects.create(
-        kind=Organisation.Kind.CENTRE,
-        name="湖南省公共资源交易中心",
-        region=hunan,
-        level=Level.PROVINCE,
-    )
+    return people.organisation(Organisation.Kind.CENTRE, "湖南省公共资源交易中心", hunan)
 
 
 @pytest.fixture
 def city_centre(xiangxi: Region, provincial_centre: Organisation) -> Organisation:
-    return Organisation.objects.create(
-        kind=Organisation.Kind.CENTRE,
-        name="湘西州公共资源交易中心",
-        region=xiangxi,
-        level=Level.CITY,
-        parent=provincial_centre,
+    return people.organisation(
+        Organisation.Kind.CENTRE, "湘西州公共资源交易中心", xiangxi, parent=provincial_centre
     )
 
 
 @pytest.fixture
 def editor(provincial_centre: Organisation) -> User:
     """Provincial centre staff: the only people who edit and publish the catalogue."""
-    return User.objects.create_user(
-        username="sheng-zhongxin",
+    return people.person(
+        "sheng-zhongxin",
+        Role.CENTRE,
+        provincial_centre,
         password="x-Pass-2026",
-        role=Role.CENTRE,
-        organisation=provincial_centre,
         real_name="省中心目录管理员",
     )
 
 
 @pytest.fixture
 def city_staff(city_centre: Organisation) -> User:
-    return User.objects.create_user(
-        username="zhou-zhongxin", password="x-Pass-2026", role=Role.CENTRE, organisation=city_centre
+    return people.person(
+        "zhou-zhongxin", Role.CENTRE, city_centre, password="x-Pass-2026", real_name=""
     )
 
 
 @pytest.fixture
 def entity_user(db: None) -> User:
-    return User.objects.create_user(username="qiye", password="x-Pass-2026", role=Role.ENTITY)
+    return people.person("qiye", password="x-Pass-2026", real_name="")
 
 
 @pytest.fixture

@@ -26,6 +26,7 @@ from ggzy.kernel.ids import make_uscc
 from ggzy.tendering.models import Lot, Project
 from tests.conftest import START
 from tests.fixtures.clock import beijing
+from tests.fixtures.people import hunan, organisation, person, region
 
 NOW = START
 DEADLINE = NOW + timedelta(days=17, minutes=30)
@@ -46,34 +47,18 @@ class World:
     initiator: MarketEntity
 
 
-def _user(username: str, role: str, organisation: Organisation | None = None) -> User:
-    return User.objects.create_user(
-        username=username, password=None, role=role, organisation=organisation
-    )
-
-
 @pytest.fixture
 def world(db: Any, manual_clock: clock.ManualClock) -> World:
-    hunan = Region.objects.create(code="430000", name="湖南省", level=Level.PROVINCE)
-    xiangxi = Region.objects.create(code="433100", name="湘西州", level=Level.CITY, parent=hunan)
-    centre = Organisation.objects.create(
-        kind=Organisation.Kind.CENTRE, name="省中心", region=hunan, level=Level.PROVINCE
+    province = hunan()
+    xiangxi = region("433100", "湘西州", province)
+    centre = organisation(Organisation.Kind.CENTRE, "省中心", province, level=Level.PROVINCE)
+    city_centre = organisation(
+        Organisation.Kind.CENTRE, "湘西州中心", xiangxi, level=Level.CITY, parent=centre
     )
-    city_centre = Organisation.objects.create(
-        kind=Organisation.Kind.CENTRE,
-        name="湘西州中心",
-        region=xiangxi,
-        level=Level.CITY,
-        parent=centre,
+    supervisor = organisation(
+        Organisation.Kind.DEPARTMENT, "省住建厅", province, level=Level.PROVINCE, industry="housing"
     )
-    supervisor = Organisation.objects.create(
-        kind=Organisation.Kind.DEPARTMENT,
-        name="省住建厅",
-        region=hunan,
-        level=Level.PROVINCE,
-        industry="housing",
-    )
-    staff = _user("finance", Role.CENTRE, centre)
+    staff = person("finance", Role.CENTRE, centre, real_name="")
     category = TradeCategory.objects.create(code="works", name_zh="工程", family="works")
     version = CatalogueVersion.objects.create(
         number=1, title="目录", created_at=NOW, created_by=staff
@@ -86,15 +71,15 @@ def world(db: Any, manual_clock: clock.ManualClock) -> World:
         supervising_industry="housing",
     )
     return World(
-        region=hunan,
+        region=province,
         centre=centre,
         city_centre=city_centre,
         supervisor=supervisor,
         staff=staff,
-        city_staff=_user("city-finance", Role.CENTRE, city_centre),
-        supervisor_user=_user("zhujian", Role.SUPERVISOR, supervisor),
+        city_staff=person("city-finance", Role.CENTRE, city_centre, real_name=""),
+        supervisor_user=person("zhujian", Role.SUPERVISOR, supervisor, real_name=""),
         item=item,
-        initiator=make_entity(hunan, "招标人有限公司", account=""),
+        initiator=make_entity(province, "招标人有限公司", account=""),
     )
 
 
@@ -129,7 +114,7 @@ def rival(world: World) -> MarketEntity:
 
 @pytest.fixture
 def bidder_user(bidder: MarketEntity) -> User:
-    user = _user("bidder", Role.ENTITY)
+    user = person("bidder", Role.ENTITY, real_name="")
     EntityUser.objects.create(user=user, entity=bidder, is_admin=True, created_at=NOW)
     return user
 

@@ -7,18 +7,17 @@ from typing import Any
 
 import pytest
 
-from ggzy.accounts.models import Level, Organisation, Region
+from ggzy.accounts.models import Organisation
 from ggzy.disclosure import services
 from ggzy.disclosure.models import Publication
+from tests.fixtures.people import hunan, organisation, region
 
 
 @pytest.fixture
 def place(db: Any) -> dict[str, Any]:
-    province = Region.objects.create(code="430000", name="湖南省", level=Level.PROVINCE)
-    city = Region.objects.create(code="431200", name="怀化市", level=Level.CITY, parent=province)
-    centre = Organisation.objects.create(
-        kind=Organisation.Kind.CENTRE, name="怀化市公共资源交易中心", region=city, level=Level.CITY
-    )
+    province = hunan()
+    city = region("431200", "怀化市", province)
+    centre = organisation(Organisation.Kind.CENTRE, "怀化市公共资源交易中心", city)
     return {"province": province, "city": city, "centre": centre}
 
 

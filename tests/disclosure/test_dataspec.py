@@ -13,11 +13,12 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from ggzy.accounts.models import Level, Organisation, Region, Role, User
+from ggzy.accounts.models import Organisation, Role, User
 from ggzy.evaluation.models import Member
 from ggzy.kernel import clock
 from ggzy.portal import dataspec
 from ggzy.tendering.models import Bid, Lot
+from tests.fixtures.people import organisation, region
 
 from ..awards.flow import AWARDS, candidates, evaluated
 from ..evaluation.flow import room
@@ -368,10 +369,8 @@ def test_before_the_opening(world: World, client: Any, verified_client: Any) -> 
     assert _all(supervisor, 507, project=code) == []  # not opened: no bidders
     assert _all(supervisor, 519, project=code) == []
     # Exchange callers see their own region only.
-    guangdong = Region.objects.create(code="440000", name="广东省", level=Level.PROVINCE)
-    audit = Organisation.objects.create(
-        kind=Organisation.Kind.OVERSIGHT, name="广东省审计厅", region=guangdong, level="province"
-    )
+    guangdong = region("440000", "广东省")
+    audit = organisation(Organisation.Kind.OVERSIGHT, "广东省审计厅", guangdong, level="province")
     auditor = User.objects.create_user(
         username="gd-audit", password=None, role=Role.OVERSIGHT, organisation=audit
     )

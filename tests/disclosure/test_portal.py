@@ -14,9 +14,9 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
-from ggzy.accounts.models import Level, Region
 from ggzy.core.services import write_checkpoints
 from ggzy.kernel import clock
+from tests.fixtures.people import region
 
 from ..fixtures.tendering import World
 from ..tendering.flow import WORKS_SHEET, ok, register, seal, upload
@@ -35,9 +35,7 @@ def test_list_filters_and_notice_page(
     assert works.title in html and goods.title in html
     only_gp = client.get("/notices/?category=procurement").content.decode()
     assert goods.title in only_gp and works.title not in only_gp
-    county = Region.objects.create(
-        code="431202", name="鹤城区", level=Level.COUNTY, parent=works.region
-    )
+    county = region("431202", "鹤城区", works.region)
     in_county = publish(region=county, trade_code="HH-2026-003", title="鹤城区道路工程招标公告")
     by_county = client.get("/notices/?region=431202").content.decode()
     assert '<option value="431202" selected>　　鹤城区</option>' in by_county

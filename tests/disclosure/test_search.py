@@ -26,6 +26,7 @@ from ggzy.kernel import clock
 from ggzy.kernel.errors import InvalidInput
 from tests.conftest import START
 from tests.fixtures.clock import beijing
+from tests.fixtures.people import organisation, region
 
 pytestmark = pytest.mark.django_db
 
@@ -70,25 +71,17 @@ class Places:
 
 @pytest.fixture
 def places(db: Any) -> Places:
-    hunan = Region.objects.create(code="430000", name="湖南省", level=Level.PROVINCE)
-    changsha = Region.objects.create(code="430100", name="长沙市", level=Level.CITY, parent=hunan)
-    yuelu = Region.objects.create(code="430104", name="岳麓区", level=Level.COUNTY, parent=changsha)
-    huaihua = Region.objects.create(code="431200", name="怀化市", level=Level.CITY, parent=hunan)
-    guangdong = Region.objects.create(code="440000", name="广东省", level=Level.PROVINCE)
-    guangzhou = Region.objects.create(
-        code="440100", name="广州市", level=Level.CITY, parent=guangdong
+    hunan = region("430000", "湖南省")
+    changsha = region("430100", "长沙市", hunan)
+    yuelu = region("430104", "岳麓区", changsha)
+    huaihua = region("431200", "怀化市", hunan)
+    guangdong = region("440000", "广东省")
+    guangzhou = region("440100", "广州市", guangdong)
+    provincial = organisation(
+        Organisation.Kind.CENTRE, "湖南省公共资源交易中心", hunan, level=Level.PROVINCE
     )
-    provincial = Organisation.objects.create(
-        kind=Organisation.Kind.CENTRE,
-        name="湖南省公共资源交易中心",
-        region=hunan,
-        level=Level.PROVINCE,
-    )
-    city = Organisation.objects.create(
-        kind=Organisation.Kind.CENTRE,
-        name="长沙市公共资源交易中心",
-        region=changsha,
-        level=Level.CITY,
+    city = organisation(
+        Organisation.Kind.CENTRE, "长沙市公共资源交易中心", changsha, level=Level.CITY
     )
     return Places(hunan, changsha, yuelu, huaihua, guangzhou, provincial, city)
 

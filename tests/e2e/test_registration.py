@@ -6,11 +6,12 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
-from ggzy.accounts.models import Level, Organisation, Region, Role, User
+from ggzy.accounts.models import Level, Organisation, Role, User
 from ggzy.accounts.otp import current_code, device_for
 from ggzy.core.selectors import verify_ledger
 from ggzy.entities.models import MarketEntity
 from ggzy.kernel.ids import make_resident_id, make_uscc
+from tests.fixtures.people import organisation, region
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -19,12 +20,9 @@ PASSWORD = "Stone-Bridge-2026"
 
 @pytest.fixture
 def centre_staff() -> User:
-    province = Region.objects.create(code="430000", name="湖南省", level=Level.PROVINCE)
-    centre = Organisation.objects.create(
-        kind=Organisation.Kind.CENTRE,
-        name="湖南省公共资源交易中心",
-        region=province,
-        level=Level.PROVINCE,
+    province = region("430000", "湖南省")
+    centre = organisation(
+        Organisation.Kind.CENTRE, "湖南省公共资源交易中心", province, level=Level.PROVINCE
     )
     return User.objects.create_user(
         username="reviewer",

@@ -18,7 +18,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
-from ggzy.accounts.models import Level, Organisation, Region, Role, User
+from ggzy.accounts.models import Organisation, Region, Role, User
 from ggzy.accounts.services import create_token
 from ggzy.core.models import LedgerHead
 from ggzy.entities import services
@@ -34,6 +34,7 @@ from ggzy.kernel import clock
 from ggzy.kernel.crypto import DevCA, get_suite
 from ggzy.kernel.ids import make_resident_id, make_uscc
 from tests.conftest import START
+from tests.fixtures.people import hunan, organisation, person
 
 PASSWORD = "Corr3ct-Horse-Battery"
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 200
@@ -118,40 +119,30 @@ def dev_ca(settings: Any) -> DevCA:
 
 @pytest.fixture
 def province(db: None) -> Region:
-    return Region.objects.create(code="430000", name="湖南省", level=Level.PROVINCE)
-
-
-def _org(kind: str, name: str, region: Region) -> Organisation:
-    return Organisation.objects.create(kind=kind, name=name, region=region, level=Level.PROVINCE)
-
-
-def _staff(username: str, role: str, org: Organisation | None) -> User:
-    return User.objects.create_user(
-        username=username, password=PASSWORD, role=role, organisation=org, real_name=username
-    )
+    return hunan()
 
 
 @pytest.fixture
 def centre_user(province: Region) -> User:
-    org = _org(Organisation.Kind.CENTRE, "湖南省公共资源交易中心", province)
-    return _staff("centre", Role.CENTRE, org)
+    org = organisation(Organisation.Kind.CENTRE, "湖南省公共资源交易中心", province)
+    return person("centre", Role.CENTRE, org, password=PASSWORD)
 
 
 @pytest.fixture
 def supervisor_user(province: Region) -> User:
-    org = _org(Organisation.Kind.DEPARTMENT, "湖南省住房和城乡建设厅", province)
-    return _staff("supervisor", Role.SUPERVISOR, org)
+    org = organisation(Organisation.Kind.DEPARTMENT, "湖南省住房和城乡建设厅", province)
+    return person("supervisor", Role.SUPERVISOR, org, password=PASSWORD)
 
 
 @pytest.fixture
 def oversight_user(province: Region) -> User:
-    org = _org(Organisation.Kind.OVERSIGHT, "湖南省审计厅", province)
-    return _staff("auditor", Role.OVERSIGHT, org)
+    org = organisation(Organisation.Kind.OVERSIGHT, "湖南省审计厅", province)
+    return person("auditor", Role.OVERSIGHT, org, password=PASSWORD)
 
 
 @pytest.fixture
 def expert_user(db: None) -> User:
-    return _staff("expert", Role.EXPERT, None)
+    return person("expert", Role.EXPERT, None, password=PASSWORD)
 
 
 # --- entities ------------------------------------------------------------------------------

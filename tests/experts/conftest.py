@@ -37,6 +37,7 @@ from ggzy.experts.models import (
 from ggzy.experts.services import pool
 from ggzy.kernel import clock
 from ggzy.kernel.ids import make_resident_id, make_uscc
+from tests.fixtures.people import hunan, organisation, person, region
 
 PASSWORD = "Corr3ct-Horse-Battery"
 _serial = itertools.count(1)
@@ -84,9 +85,9 @@ def env(manual_clock: clock.ManualClock, settings: Any) -> clock.ManualClock:
 
 @pytest.fixture
 def regions(db: None) -> dict[str, Region]:
-    province = Region.objects.create(code="430000", name="湖南省", level=Level.PROVINCE)
-    city = Region.objects.create(code="430100", name="长沙市", level=Level.CITY, parent=province)
-    other = Region.objects.create(code="430200", name="株洲市", level=Level.CITY, parent=province)
+    province = hunan()
+    city = region("430100", "长沙市", province)
+    other = region("430200", "株洲市", province)
     return {"province": province, "city": city, "other": other}
 
 
@@ -95,51 +96,55 @@ def classification(db: None) -> int:
     return pool.load_specialties()
 
 
-def _org(kind: str, name: str, region: Region) -> Organisation:
-    return Organisation.objects.create(kind=kind, name=name, region=region, level=Level.PROVINCE)
-
-
-def _user(username: str, role: str, org: Organisation | None = None) -> User:
-    return User.objects.create_user(
-        username=username, password=PASSWORD, role=role, organisation=org, real_name=username
+@pytest.fixture
+def centre(regions: dict[str, Region]) -> Organisation:
+    return organisation(
+        Organisation.Kind.CENTRE,
+        "湖南省公共资源交易中心",
+        regions["province"],
+        level=Level.PROVINCE,
     )
 
 
 @pytest.fixture
-def centre(regions: dict[str, Region]) -> Organisation:
-    return _org(Organisation.Kind.CENTRE, "湖南省公共资源交易中心", regions["province"])
-
-
-@pytest.fixture
 def centre_user(centre: Organisation) -> User:
-    return _user("centre", Role.CENTRE, centre)
+    return person("centre", Role.CENTRE, centre, password=PASSWORD)
 
 
 @pytest.fixture
 def other_centre_user(regions: dict[str, Region]) -> User:
-    org = _org(Organisation.Kind.CENTRE, "株洲市公共资源交易中心", regions["other"])
-    return _user("centre2", Role.CENTRE, org)
+    org = organisation(
+        Organisation.Kind.CENTRE, "株洲市公共资源交易中心", regions["other"], level=Level.PROVINCE
+    )
+    return person("centre2", Role.CENTRE, org, password=PASSWORD)
 
 
 @pytest.fixture
 def supervisor_org(regions: dict[str, Region]) -> Organisation:
-    return _org(Organisation.Kind.DEPARTMENT, "湖南省住房和城乡建设厅", regions["province"])
+    return organisation(
+        Organisation.Kind.DEPARTMENT,
+        "湖南省住房和城乡建设厅",
+        regions["province"],
+        level=Level.PROVINCE,
+    )
 
 
 @pytest.fixture
 def supervisor_user(supervisor_org: Organisation) -> User:
-    return _user("supervisor", Role.SUPERVISOR, supervisor_org)
+    return person("supervisor", Role.SUPERVISOR, supervisor_org, password=PASSWORD)
 
 
 @pytest.fixture
 def oversight_user(regions: dict[str, Region]) -> User:
-    org = _org(Organisation.Kind.OVERSIGHT, "湖南省审计厅", regions["province"])
-    return _user("auditor", Role.OVERSIGHT, org)
+    org = organisation(
+        Organisation.Kind.OVERSIGHT, "湖南省审计厅", regions["province"], level=Level.PROVINCE
+    )
+    return person("auditor", Role.OVERSIGHT, org, password=PASSWORD)
 
 
 @pytest.fixture
 def entity_user(db: None) -> User:
-    return _user("bidder", Role.ENTITY)
+    return person("bidder", Role.ENTITY, password=PASSWORD)
 
 
 # --- experts -------------------------------------------------------------------------------

@@ -3,8 +3,9 @@
 import pytest
 from django.test import Client
 
-from ggzy.accounts.models import Level, Organisation, Region, Role, User
+from ggzy.accounts.models import Organisation, Role, User
 from ggzy.core.services import record
+from tests.fixtures.people import hunan, organisation
 
 pytestmark = pytest.mark.django_db
 
@@ -36,12 +37,12 @@ def test_ledger_lookup_with_junk_is_a_helpful_page(client: Client, seq: str) -> 
 
 @pytest.mark.parametrize("role", list(Role.values))
 def test_every_role_has_a_workspace(role: str, verified_client) -> None:
-    region = Region.objects.create(code="430000", name="湖南省", level=Level.PROVINCE)
+    province = hunan()
     kind = {
         Role.SUPERVISOR: Organisation.Kind.DEPARTMENT,
         Role.OVERSIGHT: Organisation.Kind.OVERSIGHT,
     }.get(role, Organisation.Kind.CENTRE)
-    org = Organisation.objects.create(kind=kind, name="某机构", region=region, level=Level.PROVINCE)
+    org = organisation(kind, "某机构", province)
     user = User.objects.create_user(
         username=f"u_{role}",
         password="x-Pass-2026",

@@ -17,6 +17,7 @@ from ggzy.accounts.services import create_token
 from ggzy.kernel import clock
 from ggzy.tendering.models import Project
 from ggzy.workcalendar.services import load_calendar
+from tests.fixtures.people import organisation
 
 from ..fixtures.evaluation import draw_request, supplementary_expert
 from ..fixtures.tendering import World
@@ -51,11 +52,8 @@ def desk(world: World, manual_clock: clock.ManualClock) -> Desk:
 
 
 def _oversight(world: World) -> User:
-    org = Organisation.objects.create(
-        kind=Organisation.Kind.OVERSIGHT,
-        name="湖南省审计厅",
-        region=world.region,
-        level=Level.PROVINCE,
+    org = organisation(
+        Organisation.Kind.OVERSIGHT, "湖南省审计厅", world.region, level=Level.PROVINCE
     )
     return User.objects.create_user(
         username="auditor", password=None, role=Role.OVERSIGHT, organisation=org
