@@ -102,9 +102,10 @@ class Role(models.TextChoices):
     EXPERT = "expert", _("评标评审专家")
 
 
-# Roles that must pass a second factor (TOTP) after the password: the platform's staff,
-# the supervisors and the read-only oversight bodies.
-SECOND_FACTOR_ROLES = frozenset({Role.ADMIN, Role.CENTRE, Role.SUPERVISOR, Role.OVERSIGHT})
+# The staff roles (工作人员), defined once: the platform's administrators and centre staff,
+# the supervisors and the read-only oversight bodies. They read across entities, experts and
+# trades within their scope, and must pass a second factor (TOTP) after the password.
+STAFF_ROLES = frozenset({Role.ADMIN, Role.CENTRE, Role.SUPERVISOR, Role.OVERSIGHT})
 
 
 class User(AbstractUser):
@@ -130,7 +131,7 @@ class User(AbstractUser):
 
     @property
     def needs_second_factor(self) -> bool:
-        return self.role in SECOND_FACTOR_ROLES or self.is_superuser
+        return self.role in STAFF_ROLES or self.is_superuser
 
     def is_verified(self) -> bool:
         """Whether this session passed a second factor. django-otp's middleware replaces it

@@ -8,7 +8,7 @@ from typing import IO, Any
 from django.db.models import QuerySet
 from django.urls import reverse
 
-from ggzy.accounts.models import Role, User
+from ggzy.accounts.models import STAFF_ROLES, Role, User
 from ggzy.core import files
 from ggzy.entities.models import MarketEntity
 from ggzy.entities.selectors import entity_of
@@ -280,7 +280,7 @@ def _answer_warnings(lot: Lot, now_day: date) -> list[dict[str, Any]]:
 
 def warnings(user: User) -> list[dict[str, Any]]:
     """Overdue steps after the evaluation on the lots the user supervises or runs."""
-    if user.role not in (Role.ADMIN, Role.OVERSIGHT, Role.CENTRE, Role.SUPERVISOR):
+    if user.role not in STAFF_ROLES:
         return []
     today = day_of(clock.now())
     lots = Lot.objects.filter(

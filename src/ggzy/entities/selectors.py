@@ -15,7 +15,7 @@ from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils.translation import gettext
 
-from ggzy.accounts.models import Region, Role, User
+from ggzy.accounts.models import STAFF_ROLES, Region, Role, User
 from ggzy.accounts.selectors import is_centre_staff
 from ggzy.kernel import clock
 from ggzy.kernel.errors import Forbidden, NotFound
@@ -34,8 +34,6 @@ from .models import (
 )
 from .validation import ENTITY_FIELDS, FIELD_LABELS
 
-READ_ALL_ROLES = frozenset({Role.ADMIN, Role.CENTRE, Role.SUPERVISOR, Role.OVERSIGHT})
-
 
 def public_stats() -> dict[str, int]:
     """Counts shown on the public home page."""
@@ -53,7 +51,7 @@ def live_data(entity: MarketEntity) -> dict[str, Any]:
 
 
 def can_read_all(user: User) -> bool:
-    return bool(user.is_authenticated and (user.is_superuser or user.role in READ_ALL_ROLES))
+    return bool(user.is_authenticated and (user.is_superuser or user.role in STAFF_ROLES))
 
 
 def entity_of(user: User) -> MarketEntity | None:

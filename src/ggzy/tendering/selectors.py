@@ -14,7 +14,7 @@ from typing import Any
 from django.db.models import Q, QuerySet
 from django.urls import reverse
 
-from ggzy.accounts.models import Role, User
+from ggzy.accounts.models import STAFF_ROLES, Role, User
 from ggzy.entities.models import MarketEntity
 from ggzy.entities.selectors import entity_of
 from ggzy.kernel import clock
@@ -247,8 +247,6 @@ def envelope_of(user: User, bid_id: int) -> dict[str, str]:
 
 # --- to-dos (待办事项) ----------------------------------------------------------------------
 
-WATCHERS = frozenset({Role.ADMIN, Role.CENTRE, Role.SUPERVISOR, Role.OVERSIGHT})
-
 
 def todos(user: User) -> list[Todo]:
     """Openings today for the centre that hosts them and those who watch them; notices to
@@ -256,7 +254,7 @@ def todos(user: User) -> list[Todo]:
     decryption window for bidders."""
     if not user.is_authenticated:
         return []
-    if user.role in WATCHERS:
+    if user.role in STAFF_ROLES:
         return _openings_today(user)
     entity = entity_of(user)
     if entity is None:

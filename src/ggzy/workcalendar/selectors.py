@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from ggzy.accounts.models import Role, User
+from ggzy.accounts.models import STAFF_ROLES, User
 from ggzy.kernel import clock, provisional_calendar
 
 from .models import CalendarYear
@@ -14,7 +14,6 @@ from .services import load_calendar
 
 # Who sees the trades whose deadlines differ: the centre that runs them, the administrator,
 # and those who supervise them.
-SEES_AFFECTED = {Role.ADMIN, Role.CENTRE, Role.SUPERVISOR, Role.OVERSIGHT}
 
 
 @dataclass(frozen=True)
@@ -46,7 +45,7 @@ def years_from_now() -> list[YearRow]:
 
 def affected_trades(user: User) -> list[dict[str, Any]]:
     """Per imported year, the open trades whose deadlines differ (for staff only)."""
-    if not user.is_authenticated or user.role not in SEES_AFFECTED:
+    if not user.is_authenticated or user.role not in STAFF_ROLES:
         return []
     imported = CalendarYear.objects.exclude(imported_at=None).exclude(affected=[])
     return [

@@ -6,17 +6,15 @@ from __future__ import annotations
 
 from django.db.models import Q, QuerySet
 
-from ggzy.accounts.models import Role, User
+from ggzy.accounts.models import STAFF_ROLES, Role, User
 from ggzy.accounts.selectors import is_centre_staff, region_prefix
 from ggzy.kernel.errors import NotFound
 
 from ..models import DrawRequest, Invitation, RandomnessParty, Venue
 
-WATCHERS = frozenset({Role.ADMIN, Role.CENTRE, Role.SUPERVISOR, Role.OVERSIGHT})
-
 
 def requests_visible_to(user: User) -> QuerySet[DrawRequest]:
-    if user.role not in WATCHERS:
+    if user.role not in STAFF_ROLES:
         return DrawRequest.objects.none()
     prefix = region_prefix(user) or ""
     scope = Q(centre__region__code__startswith=prefix)

@@ -11,7 +11,7 @@ from typing import Any
 
 from django.db.models import Q, QuerySet
 
-from ggzy.accounts.models import Region, Role, User
+from ggzy.accounts.models import STAFF_ROLES, Region, Role, User
 from ggzy.accounts.selectors import is_centre_staff
 from ggzy.kernel.errors import Forbidden, NotFound
 
@@ -27,11 +27,9 @@ from ..models import (
     Specialty,
 )
 
-READ_ALL_ROLES = frozenset({Role.ADMIN, Role.CENTRE, Role.SUPERVISOR, Role.OVERSIGHT})
-
 
 def can_read_pool(user: User) -> bool:
-    return bool(user.is_authenticated and (user.is_superuser or user.role in READ_ALL_ROLES))
+    return bool(user.is_authenticated and (user.is_superuser or user.role in STAFF_ROLES))
 
 
 def expert_of(user: User) -> Expert | None:

@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _l
 from django.views.decorators.http import require_POST
 
 from ggzy.accounts.access import CENTRE_ONLY, OVERSIGHT_ONLY
-from ggzy.accounts.models import Organisation, User
+from ggzy.accounts.models import STAFF_ROLES, Organisation, User
 from ggzy.accounts.selectors import is_centre_staff
 from ggzy.core.http import acting_user, flash_error, form_error
 from ggzy.kernel import clock
@@ -131,7 +131,7 @@ DRAW_FIELDS = {"supervisor_id": "supervisor", "main_venue_id": "main_venue"}
 @login_required
 def draw_list(request: HttpRequest) -> HttpResponse:
     user = acting_user(request)
-    if user.role not in selectors.WATCHERS:
+    if user.role not in STAFF_ROLES:
         raise Forbidden(*OVERSIGHT_ONLY, code="oversight_only")
     requests = selectors.requests_visible_to(user).order_by("-created_at")[:100]
     return render(
@@ -181,7 +181,7 @@ def _detail_context(user: User, request_id: int) -> dict[str, Any]:
 @login_required
 def draw_detail(request: HttpRequest, request_id: int) -> HttpResponse:
     user = acting_user(request)
-    if user.role not in selectors.WATCHERS:
+    if user.role not in STAFF_ROLES:
         raise Forbidden(*OVERSIGHT_ONLY, code="oversight_only")
     context = _detail_context(user, request_id)
     if request.GET.get("verify"):
